@@ -1,0 +1,194 @@
+"""Footprint: the validated tables of a dataset, read from a CSV folder or an .xlsx workbook."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from autoalliance.errors import DatasetError, Problem
+from autoalliance.schema import schemas
+from autoalliance.validation import RawTable, check_dataset
+
+DATASETS_DIR = Path(__file__).parent / "datasets"
+DEFAULT_DATASET = "nissan_honda_2025"
+
+
+def dataset_path(path: str | Path | None) -> Path:
+    """Resolve a dataset argument: None -> the bundled default; a bundled name; or a path."""
+    if path is None:
+        return DATASETS_DIR / DEFAULT_DATASET
+    p = Path(path)
+    if not p.exists() and (DATASETS_DIR / str(path)).is_dir() and "/" not in str(path):
+        return DATASETS_DIR / str(path)
+    return p
+
+
+def _read_csv(file: Path) -> pd.DataFrame:
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DatasetError([Problem(file.name, 0, "", f"not UTF-8 text ({e.reason} at byte "
+                                    f"{e.start}); save the file as UTF-8 CSV")]) from None
+    if not text.strip():
+        raise DatasetError([Problem(file.name, 0, "", "the file is empty (no header row)")])
+    from io import StringIO
+
+    try:
+        return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                           skipinitialspace=False)
+    except pd.errors.ParserError as e:
+        msg = str(e)
+        row = 0
+        if "line" in msg:
+            try:
+                row = int(msg.split("line")[1].split(",")[0].strip())
+            except (ValueError, IndexError):
+                row = 0
+        raise DatasetError([Problem(file.name, row, "", f"cannot be read as CSV: {msg}")]) from None
+
+
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def read_raw(path: Path) -> dict[str, RawTable]:
+    """Read every table of a dataset as strings, keeping where each came from."""
+    if path.is_dir():
+        raws = {}
+        for file in sorted(path.glob("*.csv")):
+            raws[file.stem] = RawTable(_read_csv(file), file.name)
+        return raws
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as e:  # openpyxl raises many types for a broken file
+            raise DatasetError([Problem(path.name, 0, "", f"cannot be read as a workbook: {e}")]) \
+                from None
+        raws = {}
+        for ws in wb.worksheets:
+            if ws.title.startswith("_"):  # notes sheets
+                continue
+            rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+            rows = [r for r in rows if any(c != "" for c in r)] if rows else []
+            label = f"{path.name}[{ws.title}]"
+            if not rows:
+                raws[ws.title] = RawTable(pd.DataFrame(), label)
+                continue
+            header = [c for c in rows[0]]
+            while header and header[-1] == "":
+                header.pop()
+            body = [r[: len(header)] + [""] * (len(header) - len(r)) for r in rows[1:]]
+            raws[ws.title] = RawTable(pd.DataFrame(body, columns=header, dtype=str), label)
+        wb.close()
+        return raws
+    if not path.exists():
+        raise DatasetError([Problem(str(path), 0, "", "no such dataset folder or workbook")])
+    raise DatasetError([Problem(path.name, 0, "", "a dataset is a folder of CSV files or an "
+                                ".xlsx workbook")])
+
+
+@dataclass
+class Footprint:
+    """The validated tables of one dataset (inputs only; results live elsewhere)."""
+
+    tables: dict[str, pd.DataFrame]
+    name: str = DEFAULT_DATASET
+    source_path: Path | None = None
+    _hash: str | None = field(default=None, repr=False)
+
+    def __getattr__(self, item: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if item in tables:
+            return tables[item]
+        if item in schemas():
+            return empty_table(item)
+        raise AttributeError(item)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.tables.get(name, empty_table(name))
+
+    def replace(self, **tables: pd.DataFrame) -> "Footprint":
+        """A copy with some tables replaced (inputs are never mutated)."""
+        new = dict(self.tables)
+        new.update(tables)
+        return Footprint(new, self.name, self.source_path)
+
+    def content_hash(self) -> str:
+        """SHA-256 over the tables' canonical CSV text: identifies the inputs of a run."""
+        if self._hash is None:
+            h = hashlib.sha256()
+            for name in sorted(self.tables):
+                h.update(name.encode())
+                h.update(self.tables[name].to_csv(index=False, date_format="%Y-%m-%d").encode())
+            self._hash = h.hexdigest()
+        return self._hash
+
+    def currency_of(self, company: str) -> str:
+        return self.companies.set_index("company").at[company, "currency"]
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    return pd.DataFrame(columns=schemas()[name].column_names)
+
+
+def validate(path: str | Path | None = None) -> list[Problem]:
+    """Every problem of a dataset (empty list when it is valid). Reads only; writes nothing."""
+    p = dataset_path(path)
+    try:
+        raws = read_raw(p)
+    except DatasetError as e:
+        return e.problems
+    _, problems = check_dataset(raws, p.name)
+    return sorted(problems)
+
+
+def load_footprint(path: str | Path | None = None) -> Footprint:
+    """Load and validate a dataset; raises DatasetError listing every problem."""
+    p = dataset_path(path)
+    raws = read_raw(p)
+    typed, problems = check_dataset(raws, p.name)
+    if problems:
+        raise DatasetError(problems)
+    name = p.stem if p.is_file() else p.name
+    return Footprint(typed, name=name, source_path=p)
+
+
+def _csv_ready(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Cells as the text a CSV or workbook holds: ISO dates, true/false, blanks for missing."""
+    out = pd.DataFrame(index=frame.index)
+    cols = schemas()[table].columns.set_index("column")["type"] if table in schemas() else {}
+    for c in frame.columns:
+        s = frame[c]
+        typ = cols.get(c, "str") if hasattr(cols, "get") else "str"
+        if typ == "date":
+            out[c] = pd.to_datetime(s).dt.strftime("%Y-%m-%d").fillna("")
+        elif typ == "bool":
+            out[c] = s.map(lambda v: "" if pd.isna(v) else ("true" if bool(v) else "false"))
+        elif typ in ("int", "float"):
+            out[c] = s.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer()
+                                                             else repr(float(v))))
+        else:
+            out[c] = s.map(lambda v: "" if pd.isna(v) else str(v))
+    return out
+
+
+def save_csv_folder(fp: Footprint, path: str | Path) -> Path:
+    """Write every table as ``<table>.csv`` in a folder (created if missing)."""
+    p = Path(path)
+    p.mkdir(parents=True, exist_ok=True)
+    for name, frame in fp.tables.items():
+        _csv_ready(frame, name).to_csv(p / f"{name}.csv", index=False)
+    return p

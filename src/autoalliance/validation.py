@@ -1,0 +1,257 @@
+"""Check raw dataset tables against the schemas and the dataset's own references.
+
+Every problem is collected (never the first only) with file, row and column; the typed tables
+come back only when there is none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from autoalliance.errors import Problem
+from autoalliance.schema import TableSchema, schemas
+
+SHARE_TOLERANCE = 1e-6
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0"}
+
+
+@dataclass
+class RawTable:
+    """A table as read: every cell a string, with where it came from."""
+
+    frame: pd.DataFrame
+    file: str  # label used in messages: "plants.csv" or "data.xlsx[plants]"
+    first_row: int = 2  # row number of the first data row (header is row 1)
+
+    def row_number(self, index: int) -> int:
+        return self.first_row + int(index)
+
+
+def _convert_column(raw: RawTable, name: str, spec: pd.Series, problems: list[Problem]):
+    s = raw.frame[name].astype(str).str.strip()
+    empty = s.eq("")
+    typ = spec["type"]
+
+    def report(mask: pd.Series, message) -> None:
+        for i in np.flatnonzero(mask.to_numpy()):
+            msg = message(s.iloc[i]) if callable(message) else message
+            problems.append(Problem(raw.file, raw.row_number(i), name, msg))
+
+    if spec["required"]:
+        report(empty, "required value is missing")
+    if typ == "str":
+        return s.where(~empty, "")
+    if typ in ("int", "float"):
+        values = pd.to_numeric(s.where(~empty), errors="coerce")
+        bad = ~empty & (values.isna() | ~np.isfinite(values.fillna(0.0)))
+        report(bad, lambda v: f"expected a finite number, got {v!r}")
+        if typ == "int":
+            frac = ~empty & ~bad & (values.fillna(0) % 1 != 0)
+            report(frac, lambda v: f"expected a whole number, got {v!r}")
+        return values.where(~bad)
+    if typ == "date":
+        values = pd.to_datetime(s.where(~empty), format="%Y-%m-%d", errors="coerce")
+        bad = ~empty & values.isna()
+        report(bad, lambda v: f"expected a date as YYYY-MM-DD, got {v!r}")
+        return values
+    if typ == "bool":
+        low = s.str.lower()
+        bad = ~empty & ~low.isin(_TRUE | _FALSE)
+        report(bad, lambda v: f"expected true or false, got {v!r}")
+        return low.isin(_TRUE)
+    raise AssertionError(typ)
+
+
+def _check_column(raw: RawTable, name: str, check: str, values: pd.Series, typed: pd.DataFrame,
+                  problems: list[Problem]) -> None:
+    if not check or check == "key" or check.startswith("ref:"):
+        return
+    kind, _, arg = check.partition(":")
+    present = values.notna() & values.astype(str).ne("")
+
+    def report(mask: pd.Series, message) -> None:
+        for i in np.flatnonzero((mask & present).to_numpy()):
+            problems.append(Problem(raw.file, raw.row_number(i), name, message(values.iloc[i])))
+
+    if kind == "in":
+        allowed = arg.split("|")
+        report(~values.isin(allowed), lambda v: f"{v!r} is not one of {', '.join(allowed)}")
+    elif kind == "range":
+        lo, hi = (float(x) for x in arg.split(":"))
+        report((values < lo) | (values > hi), lambda v: f"{v:g} is outside {lo:g} to {hi:g}")
+    elif kind == "ge":
+        lo = float(arg)
+        report(values < lo, lambda v: f"{v:g} is negative" if lo == 0 else f"{v:g} is below {lo:g}")
+    elif kind == "gt":
+        lo = float(arg)
+        report(values <= lo, lambda v: f"{v:g} must be greater than {lo:g}")
+    elif kind == "after":
+        other = typed[arg]
+        report(values < other, lambda v: f"{v:%Y-%m-%d} is before {arg}")
+    else:
+        raise AssertionError(f"unknown check {check!r}")
+
+
+def check_table(raw: RawTable, sch: TableSchema, problems: list[Problem]) -> pd.DataFrame:
+    """Type-convert one table and check its own columns; returns the typed frame."""
+    frame = raw.frame
+    cols = list(frame.columns)
+    known = set(sch.column_names)
+    if len(cols) == 1 and (";" in cols[0] or "\t" in cols[0]):
+        sep = ";" if ";" in cols[0] else "tab"
+        problems.append(Problem(raw.file, 1, "", f"the header looks separated by {sep}; "
+                                "tables are comma-separated"))
+        return pd.DataFrame(columns=sch.column_names)
+    for c in cols:
+        if c not in known:
+            problems.append(Problem(raw.file, 1, str(c), f"column {c!r} is not in the schema of "
+                                    f"{sch.name} (expected: {', '.join(sch.column_names)})"))
+    dup = pd.Index(cols)[pd.Index(cols).duplicated()]
+    for c in dup:
+        problems.append(Problem(raw.file, 1, str(c), "column appears more than once"))
+    for c in sch.required_columns:
+        if c not in cols:
+            problems.append(Problem(raw.file, 1, c, "required column is missing"))
+    typed = pd.DataFrame(index=frame.index)
+    for spec in sch.columns.itertuples(index=False):
+        if spec.column in cols and spec.column not in dup:
+            typed[spec.column] = _convert_column(raw, spec.column, pd.Series(spec._asdict()),
+                                                 problems)
+        else:
+            typed[spec.column] = pd.Series([pd.NA] * len(frame), index=frame.index,
+                                           dtype="object")
+    for spec in sch.columns.itertuples(index=False):
+        if spec.column in cols:
+            _check_column(raw, spec.column, spec.check, typed[spec.column], typed, problems)
+    if sch.key and all(k in cols for k in sch.key):
+        dupe = typed.duplicated(list(sch.key), keep="first")
+        for i in np.flatnonzero(dupe.to_numpy()):
+            key = ", ".join(f"{k}={typed[k].iloc[i]}" for k in sch.key)
+            problems.append(Problem(raw.file, raw.row_number(i), sch.key[-1],
+                                    f"duplicate key ({key})"))
+    if {"source", "assumption"} <= known:
+        src = typed["source"].fillna("").astype(str).str.strip()
+        ass = typed["assumption"].fillna("").astype(str).str.strip()
+        for i in np.flatnonzero((src.eq("") & ass.eq("")).to_numpy()):
+            problems.append(Problem(raw.file, raw.row_number(i), "source",
+                                    "row has neither a source nor an assumption"))
+    return typed
+
+
+def _refs(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame],
+          problems: list[Problem]) -> None:
+    for name, sch in schemas().items():
+        if name not in typed:
+            continue
+        for spec in sch.columns.itertuples(index=False):
+            if not spec.check.startswith("ref:"):
+                continue
+            table, column = spec.check[4:].split(".")
+            if table not in typed:
+                continue
+            allowed = set(typed[table][column].dropna().astype(str))
+            values = typed[name][spec.column]
+            missing = values.notna() & values.astype(str).ne("") & ~values.astype(str).isin(allowed)
+            for i in np.flatnonzero(missing.to_numpy()):
+                problems.append(Problem(raws[name].file, raws[name].row_number(i), spec.column,
+                                        f"{values.iloc[i]!r} is not a {column} in {table}"))
+
+
+def _report_rows(raw: RawTable, frame: pd.DataFrame, mask, column: str, message,
+                 problems: list[Problem]) -> None:
+    for i in np.flatnonzero(np.asarray(mask)):
+        problems.append(Problem(raw.file, raw.row_number(i), column, message(frame.iloc[i])))
+
+
+def _dataset_rules(raws: dict[str, RawTable], t: dict[str, pd.DataFrame],
+                   problems: list[Problem]) -> None:
+    """Rules that span rows or tables (shares, coverage, trade-rule consistency)."""
+    if "sourcing" in t:
+        s = t["sourcing"]
+        keys = ["nameplate", "market", "fiscal_year"]
+        total = s.groupby(keys, dropna=False)["share"].transform("sum")
+        first = ~s.duplicated(keys)
+        bad = first & ((total - 1.0).abs() > SHARE_TOLERANCE)
+        _report_rows(raws["sourcing"], s, bad, "share",
+                     lambda r: f"shares of {r.nameplate} for {r.market} in FY{r.fiscal_year:.0f} "
+                     f"sum to {total[r.name]:.6g}, not 1", problems)
+        if "costs" in t:
+            have = set(zip(t["costs"]["nameplate"], t["costs"]["plant"]))
+            no_cost = [(n, p) not in have for n, p in zip(s["nameplate"], s["plant"])]
+            _report_rows(raws["sourcing"], s, no_cost, "plant",
+                         lambda r: f"no costs row for {r.nameplate} built at {r.plant}", problems)
+        if "plants" in t:
+            kind = t["plants"].set_index("plant")["kind"]
+            wrong = s["plant"].map(kind).eq("powertrain")
+            _report_rows(raws["sourcing"], s, wrong, "plant",
+                         lambda r: f"{r.plant} is a powertrain plant, not a vehicle plant",
+                         problems)
+    if "demand" in t and "sourcing" in t:
+        d = t["demand"]
+        have = set(zip(t["sourcing"]["nameplate"], t["sourcing"]["market"],
+                       t["sourcing"]["fiscal_year"]))
+        orphan = [(u > 0) and (k not in have)
+                  for u, k in zip(d["units"], zip(d["nameplate"], d["market"], d["fiscal_year"]))]
+        _report_rows(raws["demand"], d, orphan, "nameplate",
+                     lambda r: f"demand for {r.nameplate} in {r.market} FY{r.fiscal_year:.0f} "
+                     "has no sourcing rows", problems)
+    if "parts_content" in t:
+        pc = t["parts_content"]
+        total = pc.groupby("plant")["share"].transform("sum")
+        first = ~pc.duplicated("plant")
+        _report_rows(raws["parts_content"], pc, first & (total > 1 + SHARE_TOLERANCE), "share",
+                     lambda r: f"imported parts shares of {r.plant} sum to "
+                     f"{total[r.name]:.6g}, more than 1", problems)
+    if "measures" in t:
+        m = t["measures"]
+        off = m["layer"].eq("offset")
+        _report_rows(raws["measures"], m, off & m["origin"].ne(m["importer"]), "origin",
+                     lambda r: "an offset rule credits vehicles assembled in the importing "
+                     f"country, so origin must be {r.importer}", problems)
+        _report_rows(raws["measures"], m, off & m["basis"].ne("msrp"), "basis",
+                     lambda r: "an offset rule is a share of MSRP: basis must be msrp", problems)
+        _report_rows(raws["measures"], m, ~off & m["basis"].eq("msrp"), "basis",
+                     lambda r: f"only offset rules use basis msrp, not a {r.layer} rule",
+                     problems)
+        quota = m["quota_units"].notna() & ~m["layer"].eq("all_in")
+        _report_rows(raws["measures"], m, quota, "quota_units",
+                     lambda r: "only all_in rules take a quota", problems)
+        nonus = m["basis"].eq("non_us_content") & ~m["layer"].eq("additional")
+        _report_rows(raws["measures"], m, nonus, "basis",
+                     lambda r: "basis non_us_content is for additional rules only", problems)
+    if "fx" in t and "companies" in t:
+        fx = t["fx"].sort_values(["currency", "start"])
+        overlap = fx.groupby("currency")["start"].shift(-1) <= fx["end"]
+        for i in fx.index[overlap.fillna(False)]:
+            problems.append(Problem(raws["fx"].file, raws["fx"].row_number(i), "end",
+                                    "date range overlaps the next rate for "
+                                    f"{fx.at[i, 'currency']}"))
+
+
+def check_dataset(raws: dict[str, RawTable], label: str) -> tuple[dict[str, pd.DataFrame],
+                                                                   list[Problem]]:
+    """Type-convert and check every table; returns (typed tables, problems)."""
+    problems: list[Problem] = []
+    typed: dict[str, pd.DataFrame] = {}
+    for name, sch in schemas().items():
+        if name not in raws:
+            if sch.required:
+                problems.append(Problem(f"{label}", 0, "", f"required table {name!r} is missing"))
+            continue
+        before = len(problems)
+        typed[name] = check_table(raws[name], sch, problems)
+        if sch.required and len(raws[name].frame) == 0 and len(problems) == before:
+            problems.append(Problem(raws[name].file, 0, "", f"table {name!r} has no rows"))
+    for name in raws:
+        if name not in schemas():
+            problems.append(Problem(raws[name].file, 0, "", f"{name!r} is not a table autoalliance "
+                                    f"knows (tables: {', '.join(schemas())})"))
+    if not problems or all(p.row != 1 for p in problems):
+        _refs(raws, typed, problems)
+        _dataset_rules(raws, typed, problems)
+    return typed, problems
+
