@@ -185,7 +185,7 @@ def _dataset_rules(raws: dict[str, RawTable], t: dict[str, pd.DataFrame],
             _report_rows(raws["sourcing"], s, no_cost, "plant",
                          lambda r: f"no costs row for {r.nameplate} built at {r.plant}", problems)
         if "plants" in t:
-            kind = t["plants"].set_index("plant")["kind"]
+            kind = t["plants"].drop_duplicates("plant").set_index("plant")["kind"]
             wrong = s["plant"].map(kind).eq("powertrain")
             _report_rows(raws["sourcing"], s, wrong, "plant",
                          lambda r: f"{r.plant} is a powertrain plant, not a vehicle plant",

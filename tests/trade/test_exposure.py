@@ -1,0 +1,237 @@
+"""The exposure engine against hand-worked figures and an independent plain-loop recomputation."""
+
+import calendar
+import datetime as dt
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autoalliance.testing import LAW_2025, tiny_footprint, tiny_tables
+from autoalliance.trade import exposure, summarise, unit_duty
+
+
+def test_tiny_dataset_by_hand(tmp_path):
+    """60,000 Japanese-built cars at $24,000 and 60,000 US-built with 10% Japanese parts.
+
+    A flat profile puts 1/12 of the year's units in each month, spread evenly over its days.
+    Cars: Apr 1-2 at 2.5%, Apr 3 - Sep 15 at 27.5%, from Sep 16 at 15%.
+    Parts: to May 2 at 2.5%, May 3 - Sep 15 at 27.5%, from Sep 16 at 15%.
+    """
+    fp = tiny_footprint(tmp_path)
+    res = exposure(fp, [2025])
+    car_rate = ((2 * 0.025 + 28 * 0.275) / 30 + 4 * 0.275 + (15 * 0.275 + 15 * 0.15) / 30
+                + 6 * 0.15) / 12
+    parts_rate = (0.025 + (2 * 0.025 + 29 * 0.275) / 31 + 3 * 0.275
+                  + (15 * 0.275 + 15 * 0.15) / 30 + 6 * 0.15) / 12
+    car = res[(res.goods == "vehicle") & (res.origin == "JP")].iloc[0]
+    part = res[res.goods == "part"].iloc[0]
+    assert car.duty_usd == pytest.approx(60000 * 24000 * car_rate)
+    assert car.added_duty_usd == pytest.approx(60000 * 24000 * (car_rate - 0.025))
+    assert part.duty_usd == pytest.approx(60000 * 2400 * parts_rate)
+    # the offset (3.75% x $30,000 x 60,000 x 363/365 = $67M) exceeds the added parts duty, so
+    # it is capped there: the US-built car's tariff cost nets to zero
+    us = res[(res.goods == "vehicle") & (res.origin == "US")].iloc[0]
+    assert us.offset_usd == pytest.approx(-part.added_duty_usd)
+    total = summarise(res, "company").iloc[0]
+    assert total.tariff_cost_usd == pytest.approx(car.added_duty_usd)
+    assert total.tariff_cost_local == pytest.approx(150 * car.added_duty_usd)
+    assert total.units == pytest.approx(120000)
+
+
+def test_monthly_rows_add_up_to_the_year(tmp_path):
+    fp = tiny_footprint(tmp_path)
+    year = summarise(exposure(fp, [2025]), "company")
+    months = exposure(fp, [2025], by_month=True)
+    assert len(months["month"].unique()) == 12
+    for col in ["units", "duty_usd", "tariff_cost_usd", "tariff_cost_local"]:
+        assert months[col].sum() == pytest.approx(year[col].sum())
+    april = months[(months.month == "2025-04-01") & (months.origin == "JP")
+                   & (months.goods == "vehicle")]
+    assert april["units"].sum() == pytest.approx(5000)
+
+
+def test_offset_below_parts_duty_is_used_in_full(tmp_path):
+    t = tiny_tables()
+    t["parts_content"] = t["parts_content"].assign(share=0.5)
+    fp = tiny_footprint(tmp_path, parts_content=t["parts_content"])
+    res = exposure(fp, [2025])
+    us = res[(res.goods == "vehicle") & (res.origin == "US")].iloc[0]
+    credit_days = 363 / 365  # the offset starts 3 Apr 2025
+    assert us.offset_usd == pytest.approx(-0.0375 * 30000 * 60000 * credit_days, rel=1e-3)
+
+
+def test_unit_duty_is_duty_per_unit(tmp_path):
+    fp = tiny_footprint(tmp_path)
+    lanes = pd.DataFrame({"nameplate": ["sedan", "sedan"], "plant": ["us1", "jp1"],
+                          "market": "US", "fiscal_year": 2025})
+    per = unit_duty(fp, lanes).set_index("plant")
+    res = exposure(fp, [2025])
+    jp = res[(res.plant == "jp1")]
+    assert per.at["jp1", "duty_usd"] == pytest.approx(jp.duty_usd.sum() / 60000)
+    assert per.at["us1", "parts_added_duty_usd"] == pytest.approx(
+        res[res.goods == "part"].added_duty_usd.sum() / 60000)
+
+
+# --- independent recomputation: a plain loop over flows, days, goods and rules ----------------
+
+def _pick(rules, layer, origin, goods, category, usmca, day):
+    best, best_score = None, -1
+    for m in rules:
+        if m["layer"] != layer or m["goods"] != goods:
+            continue
+        if (origin == "US") != (layer == "offset"):
+            continue
+        if m["origin"] != "*" and origin not in m["origin"].split("|"):
+            continue
+        if m["category"] not in ("*", category):
+            continue
+        if m["usmca"] != "*" and (m["usmca"] == "yes") != usmca:
+            continue
+        if day < dt.date.fromisoformat(m["start"]):
+            continue
+        if m["end"] and day > dt.date.fromisoformat(m["end"]):
+            continue
+        score = 4 * (m["origin"] != "*") + 2 * (m["category"] != "*") + (m["usmca"] != "*")
+        if score > best_score:
+            best, best_score = m, score
+    return best
+
+
+def loop_tariff_cost(t, fy):
+    """Per company: (duty, added duty, offset applied, tariff cost) in USD, by plain loops."""
+    rows = lambda name: t[name].to_dict("records")  # noqa: E731
+    rules = rows("measures")
+    plants = {p["plant"]: p for p in rows("plants")}
+    names = {n["nameplate"]: n for n in rows("nameplates")}
+    costs = {(c["nameplate"], c["plant"]): c for c in rows("costs")}
+    out = {}
+    for d in rows("demand"):
+        if int(d["fiscal_year"]) != fy:
+            continue
+        for s in rows("sourcing"):
+            if (s["nameplate"], s["market"], int(s["fiscal_year"])) != (d["nameplate"], d["market"], fy):
+                continue
+            units = float(d["units"]) * float(s["share"])
+            n, p = names[d["nameplate"]], plants[s["plant"]]
+            c = costs[(d["nameplate"], s["plant"])]
+            acc = out.setdefault(n["company"], {"duty": 0.0, "added": 0.0, "parts": 0.0,
+                                                "credit": 0.0})
+            usmca = str(c["usmca_qualifying"]).lower() == "true"
+            goods = []
+            if p["country"] != "US":
+                goods.append(("vehicle", p["country"], float(c["customs_value_usd"]),
+                              float(c["us_content_share"]), usmca))
+            else:
+                for pc in rows("parts_content"):
+                    if pc["plant"] == s["plant"]:
+                        goods.append(("part", pc["origin"],
+                                      float(c["customs_value_usd"]) * float(pc["share"]), 0.0,
+                                      str(pc["usmca_compliant"]).lower() == "true"))
+            for m in range(12):
+                y, mo = fy + (3 + m) // 12, (3 + m) % 12 + 1
+                ndays = calendar.monthrange(y, mo)[1]
+                for dd in range(1, ndays + 1):
+                    day = dt.date(y, mo, dd)
+                    u = units / 12 / ndays
+                    if p["country"] == "US":
+                        off = _pick(rules, "offset", "US", "vehicle", n["category"], usmca, day)
+                        if off:
+                            acc["credit"] += float(off["rate"]) * float(n["msrp_usd"]) * u
+                    for kind, origin, value, usc, q in goods:
+                        b = _pick(rules, "base", origin, kind, n["category"], q, day)
+                        a = _pick(rules, "additional", origin, kind, n["category"], q, day)
+                        deal = _pick(rules, "all_in", origin, kind, n["category"], q, day)
+                        base = float(b["rate"]) if b else 0.0
+                        v = value * u
+                        if deal:
+                            duty = max(float(deal["rate"]), base) * v
+                        else:
+                            duty = base * v
+                            if a:
+                                basis = v if a["basis"] == "customs_value" else v * (1 - usc)
+                                duty += float(a["rate"]) * basis
+                        acc["duty"] += duty
+                        acc["added"] += duty - base * v
+                        if kind == "part":
+                            acc["parts"] += duty - base * v
+    return {k: (v["duty"], v["added"], min(v["credit"], v["parts"]),
+                v["added"] - min(v["credit"], v["parts"])) for k, v in out.items()}
+
+
+COUNTRIES = ["US", "JP", "MX", "CA", "KR", "DE"]
+
+
+@st.composite
+def datasets(draw):
+    t = tiny_tables()
+    n_plants = draw(st.integers(1, 3))
+    n_names = draw(st.integers(1, 3))
+    plants = [dict(t["plants"].iloc[0], plant=f"p{i}", country=draw(st.sampled_from(COUNTRIES)))
+              for i in range(n_plants)]
+    t["plants"] = pd.DataFrame(plants)
+    names, costs, sourcing, demand = [], [], [], []
+    for j in range(n_names):
+        names.append(dict(t["nameplates"].iloc[0], nameplate=f"n{j}",
+                          category=draw(st.sampled_from(["car", "light_truck"])),
+                          msrp_usd=draw(st.integers(15000, 90000))))
+        demand.append(dict(t["demand"].iloc[0], nameplate=f"n{j}",
+                           units=draw(st.integers(0, 200000))))
+        built = draw(st.lists(st.integers(0, n_plants - 1), min_size=1, max_size=n_plants,
+                              unique=True))
+        weights = [draw(st.integers(1, 10)) for _ in built]
+        for k, w in zip(built, weights):
+            sourcing.append(dict(t["sourcing"].iloc[0], nameplate=f"n{j}", plant=f"p{k}",
+                                 share=w / sum(weights)))
+        for k in range(n_plants):
+            costs.append(dict(t["costs"].iloc[0], nameplate=f"n{j}", plant=f"p{k}",
+                              customs_value_usd=draw(st.integers(5000, 60000)),
+                              us_content_share=draw(st.sampled_from([0.0, 0.3, 0.6])),
+                              usmca_qualifying=draw(st.booleans())))
+    # shares must sum to exactly one after the CSV round trip
+    sourcing = pd.DataFrame(sourcing)
+    t.update(nameplates=pd.DataFrame(names), demand=pd.DataFrame(demand), sourcing=sourcing,
+             costs=pd.DataFrame(costs))
+    parts = []
+    for k in range(n_plants):
+        for origin in draw(st.lists(st.sampled_from(["JP", "MX", "CN", "KR"]), max_size=3,
+                                    unique=True)):
+            parts.append(dict(plant=f"p{k}", origin=origin, usmca_compliant=draw(st.booleans()),
+                              share=draw(st.sampled_from([0.05, 0.1, 0.2])), source="t",
+                              assumption=""))
+    t["parts_content"] = pd.DataFrame(parts, columns=t["parts_content"].columns)
+    rules = []
+    for m in LAW_2025:
+        if m["measure"] == "uk_quota":
+            continue
+        m = dict(m, rate=draw(st.sampled_from([0.0, 0.025, 0.1, 0.15, 0.25, 0.5])))
+        if m["start"] != "2000-01-01":
+            m["start"] = str(dt.date(2025, 3, 1) + dt.timedelta(days=draw(st.integers(0, 300))))
+        rules.append(m)
+    t["measures"] = pd.DataFrame(rules)
+    return t
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(t=datasets())
+def test_engine_equals_plain_loop(tmp_path_factory, t):
+    from autoalliance.testing import write_tables
+    from autoalliance.footprint import load_footprint
+
+    fp = load_footprint(write_tables(t, tmp_path_factory.mktemp("ds")))
+    # loop over the tables as loaded (shares as read back from CSV)
+    raw = {k: v.astype(str).replace({"nan": "", "NaT": ""}) for k, v in fp.tables.items()}
+    for k in ("measures",):
+        raw[k] = fp.tables[k].assign(
+            start=fp.tables[k]["start"].dt.strftime("%Y-%m-%d"),
+            end=fp.tables[k]["end"].dt.strftime("%Y-%m-%d").fillna("")).astype(
+            {"rate": float})
+    expected = loop_tariff_cost(raw, 2025)
+    got = summarise(exposure(fp, [2025]), "company").set_index("company")
+    for company, (duty, added, offset, cost) in expected.items():
+        row = got.loc[company] if company in got.index else None
+        assert (row.duty_usd if row is not None else 0.0) == pytest.approx(duty, rel=1e-9, abs=1e-3)
+        assert (row.added_duty_usd if row is not None else 0.0) == pytest.approx(added, rel=1e-9, abs=1e-3)
+        assert (-row.offset_usd if row is not None else 0.0) == pytest.approx(offset, rel=1e-9, abs=1e-3)
+        assert (row.tariff_cost_usd if row is not None else 0.0) == pytest.approx(cost, rel=1e-9, abs=1e-3)
