@@ -1,0 +1,66 @@
+"""The command line: JSON shapes, human tables, errors without tracebacks, the demo end to end."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from autoalliance.cli import app
+from autoalliance.testing import tiny_tables, write_tables
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    t = tiny_tables()
+    t["reported"] = [dict(company="acme", metric="tariff_cost", period="FY2025",
+                          as_of="2025-11-01", value=50e9, currency="JPY", out_of_scope_share=0.2,
+                          tolerance=0.25, source="test fixture", assumption="")]
+    import pandas as pd
+    t["reported"] = pd.DataFrame(t["reported"])
+    return write_tables(t, tmp_path / "tiny")
+
+
+def test_exposure_json_by_origin(tiny):
+    r = runner.invoke(app, ["exposure", str(tiny), "--fy", "2025", "--by", "origin", "--json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    assert {row["origin"] for row in rows} == {"JP", "US"}
+    for row in rows:
+        assert {"company", "fiscal_year", "origin", "units", "duty_usd", "tariff_cost_usd",
+                "tariff_cost_local", "currency"} <= set(row)
+    assert sum(row["units"] for row in rows) == pytest.approx(120000)
+
+
+@pytest.mark.parametrize("by", ["nameplate", "plant", "company", "month", "goods"])
+def test_exposure_human_table(tiny, by):
+    r = runner.invoke(app, ["exposure", str(tiny), "--by", by])
+    assert r.exit_code == 0, r.output
+    assert "Tariff exposure" in r.stdout
+
+
+def test_exposure_bad_grouping_is_a_clear_error(tiny):
+    r = runner.invoke(app, ["exposure", str(tiny), "--by", "colour"])
+    assert r.exit_code == 2
+    assert "cannot group by ['colour']" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_calibrate_json(tiny):
+    r = runner.invoke(app, ["calibrate", str(tiny), "--json"])
+    assert r.exit_code == 0, r.output
+    [row] = json.loads(r.stdout)
+    assert {"company", "period", "currency", "reported", "modelled", "ratio"} <= set(row)
+    assert row["reported"] == pytest.approx(50e9 * 0.8)
+    assert row["ratio"] == pytest.approx(row["modelled"] / row["reported"])
+
+
+def test_dataset_error_is_rendered_without_traceback(tmp_path):
+    t = tiny_tables()
+    t["plants"] = t["plants"].astype(object)
+    t["plants"].loc[0, "capacity_units"] = "-5"
+    r = runner.invoke(app, ["exposure", str(write_tables(t, tmp_path / "bad"))])
+    assert r.exit_code == 2
+    assert "plants.csv, row 2, column capacity_units: -5 is negative" in r.output
+    assert "Traceback" not in r.output
