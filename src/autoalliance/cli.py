@@ -187,6 +187,19 @@ def demo(out: Path = typer.Option(Path("out"), "--out", help="Folder for the dem
     console.print(f"outputs written to {out}/")
 
 
+def _register_commands() -> None:
+    import importlib
+    import pkgutil
+
+    from autoalliance import commands
+
+    for mod in sorted(m.name for m in pkgutil.iter_modules(commands.__path__)):
+        importlib.import_module(f"autoalliance.commands.{mod}").register(app)
+
+
+_register_commands()
+
+
 def main() -> None:  # pragma: no cover
     app()
 
