@@ -140,3 +140,27 @@ def test_to_table_round_trip():
     again = Game.from_table(game.to_table(), players=game.players)
     assert np.array_equal(again.values(), game.values())
     assert len(list(combinations(game.players, 2))) == 3
+
+
+def test_single_lookups_use_fn_and_batches_use_evaluate_many():
+    single, batched = [], []
+
+    def fn(s):
+        single.append(s)
+        return 1.0
+
+    def many(coalitions):
+        batched.append(len(coalitions))
+        return [2.0] * len(coalitions)
+
+    game = Game.from_function(["A", "B"], fn, evaluate_many=many)
+    assert game.value("A") == 1.0
+    assert game.values().tolist() == [0.0, 1.0, 2.0, 2.0]
+    assert single == [frozenset({"A"})]
+    assert batched == [2]
+
+
+def test_evaluate_many_must_return_one_value_per_coalition():
+    game = Game.from_function(["A", "B"], len, evaluate_many=lambda cs: [1.0])
+    with pytest.raises(GameError, match="evaluate_many returned 1 values for 3 coalitions"):
+        game.values()

@@ -107,3 +107,39 @@ def test_errors():
     big = Game.from_function([f"P{i}" for i in range(13)], lambda s: float(len(s)))
     with pytest.raises(GameError, match="limited to 12"):
         nucleolus(big)
+
+
+def sorted_excesses(game, x):
+    """All proper coalitions' excesses v(S) - x(S), largest first."""
+    masks = np.arange(1, (1 << game.n) - 1)
+    bits = (masks[:, None] >> np.arange(game.n)) & 1
+    return np.sort(game.values()[masks] - bits @ x)[::-1]
+
+
+def lex_leq(a, b, tol=1e-7):
+    for x, y in zip(a, b, strict=True):
+        if x < y - tol:
+            return True
+        if x > y + tol:
+            return False
+    return True
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_games(), st.integers(0, 2**32 - 1))
+def test_no_nearby_imputation_has_smaller_excesses(game, seed):
+    # Definition (Schmeidler 1969): the nucleolus lexicographically minimises the sorted
+    # excess vector over imputations. Probe random efficient moves that stay imputations.
+    single = np.array([game.value({p}) for p in game.players])
+    if single.sum() > game.grand_value:
+        return
+    x = nucleolus(game).to_numpy()
+    theta = sorted_excesses(game, x)
+    rng = np.random.default_rng(seed)
+    for _ in range(20):
+        d = rng.normal(size=game.n)
+        d -= d.mean()
+        for t in (1e-3, 1e-1, 1.0):
+            y = x + t * d
+            if np.all(y >= single - 1e-12):
+                assert lex_leq(theta, sorted_excesses(game, y))

@@ -114,16 +114,19 @@ class Game:
     ) -> Game:
         """Game whose value is ``fn(coalition)`` in USD, each coalition evaluated once.
 
-        ``evaluate_many``, if given, is used instead of ``fn`` whenever many coalitions
-        are needed at once (e.g. all ``2**n`` for the exact Shapley value), so a caller
-        can solve them in parallel. It must return values in the order given.
+        ``evaluate_many``, if given, is used instead of ``fn`` whenever several coalitions
+        are needed at once (e.g. all ``2**n`` for the exact Shapley value, or every
+        coalition a Shapley sample visits), so a caller can solve them in parallel. It
+        takes a list of coalitions and returns their values in the same order.
         """
-        if evaluate_many is None:
+        many = evaluate_many
 
-            def evaluate_many(coalitions: list[Coalition]) -> list[float]:
-                return [fn(c) for c in coalitions]
+        def evaluate(coalitions: list[Coalition]) -> Sequence[float]:
+            if many is not None and len(coalitions) > 1:
+                return many(coalitions)
+            return [fn(c) for c in coalitions]
 
-        return cls(players, evaluate_many)
+        return cls(players, evaluate)
 
     @classmethod
     def from_table(
