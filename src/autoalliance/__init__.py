@@ -1,6 +1,7 @@
 """autoalliance: planning engine for automaker alliances under trade tariffs.
 
-The pipeline runs one way: dataset -> footprint -> exposure -> plan -> share -> scenarios -> store/report.
+The pipeline runs one way:
+dataset -> footprint -> exposure -> plan -> share -> scenarios -> store/report.
 """
 
 from autoalliance.errors import DatasetError, Problem

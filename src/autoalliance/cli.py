@@ -10,7 +10,6 @@ import math
 import sys
 from functools import wraps
 from pathlib import Path
-from typing import Optional
 
 import pandas as pd
 import typer
@@ -106,7 +105,7 @@ def validate(path: Path = typer.Argument(..., help="Dataset folder or .xlsx work
 
 @app.command()
 @handles_errors
-def exposure(path: Optional[Path] = PathArg,
+def exposure(path: Path | None = PathArg,
              fy: list[int] = typer.Option([2025], "--fy", help="Fiscal year(s); FY2025 = "
                                           "April 2025 to March 2026 for an April year"),
              by: str = typer.Option("company", "--by",
@@ -114,7 +113,8 @@ def exposure(path: Optional[Path] = PathArg,
              json_out: bool = JsonOpt):
     """Tariff cost per company, nameplate, plant, origin or month for a fiscal year."""
     from autoalliance.footprint import load_footprint
-    from autoalliance.trade import exposure as run, summarise
+    from autoalliance.trade import exposure as run
+    from autoalliance.trade import summarise
 
     fp = load_footprint(path)
     res = summarise(run(fp, fy, by_month=(by == "month")), by)
@@ -138,7 +138,7 @@ def exposure(path: Optional[Path] = PathArg,
 
 @app.command()
 @handles_errors
-def calibrate(path: Optional[Path] = PathArg, json_out: bool = JsonOpt):
+def calibrate(path: Path | None = PathArg, json_out: bool = JsonOpt):
     """Modelled tariff cost against each figure the companies reported."""
     from autoalliance.calibration import calibrate as run
     from autoalliance.footprint import load_footprint
@@ -165,7 +165,8 @@ def demo(out: Path = typer.Option(Path("out"), "--out", help="Folder for the dem
     from autoalliance.calibration import calibrate as run_calibration
     from autoalliance.footprint import dataset_path, load_footprint
     from autoalliance.footprint import validate as run_validate
-    from autoalliance.trade import exposure as run_exposure, summarise
+    from autoalliance.trade import exposure as run_exposure
+    from autoalliance.trade import summarise
 
     path = dataset_path(None)
     problems = run_validate(path)

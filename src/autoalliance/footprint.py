@@ -120,7 +120,7 @@ class Footprint:
     def table(self, name: str) -> pd.DataFrame:
         return self.tables.get(name, empty_table(name))
 
-    def replace(self, **tables: pd.DataFrame) -> "Footprint":
+    def replace(self, **tables: pd.DataFrame) -> Footprint:
         """A copy with some tables replaced (inputs are never mutated)."""
         new = dict(self.tables)
         new.update(tables)

@@ -111,7 +111,8 @@ def loop_tariff_cost(t, fy):
         if int(d["fiscal_year"]) != fy:
             continue
         for s in rows("sourcing"):
-            if (s["nameplate"], s["market"], int(s["fiscal_year"])) != (d["nameplate"], d["market"], fy):
+            key = (s["nameplate"], s["market"], int(s["fiscal_year"]))
+            if key != (d["nameplate"], d["market"], fy):
                 continue
             units = float(d["units"]) * float(s["share"])
             n, p = names[d["nameplate"]], plants[s["plant"]]
@@ -213,11 +214,12 @@ def datasets(draw):
     return t
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(t=datasets())
 def test_engine_equals_plain_loop(tmp_path_factory, t):
-    from autoalliance.testing import write_tables
     from autoalliance.footprint import load_footprint
+    from autoalliance.testing import write_tables
 
     fp = load_footprint(write_tables(t, tmp_path_factory.mktemp("ds")))
     # loop over the tables as loaded (shares as read back from CSV)
@@ -230,8 +232,9 @@ def test_engine_equals_plain_loop(tmp_path_factory, t):
     expected = loop_tariff_cost(raw, 2025)
     got = summarise(exposure(fp, [2025]), "company").set_index("company")
     for company, (duty, added, offset, cost) in expected.items():
-        row = got.loc[company] if company in got.index else None
-        assert (row.duty_usd if row is not None else 0.0) == pytest.approx(duty, rel=1e-9, abs=1e-3)
-        assert (row.added_duty_usd if row is not None else 0.0) == pytest.approx(added, rel=1e-9, abs=1e-3)
-        assert (-row.offset_usd if row is not None else 0.0) == pytest.approx(offset, rel=1e-9, abs=1e-3)
-        assert (row.tariff_cost_usd if row is not None else 0.0) == pytest.approx(cost, rel=1e-9, abs=1e-3)
+        row = got.loc[company] if company in got.index else pd.Series(0.0, index=got.columns)
+        close = {"rel": 1e-9, "abs": 1e-3}
+        assert row.duty_usd == pytest.approx(duty, **close)
+        assert row.added_duty_usd == pytest.approx(added, **close)
+        assert -row.offset_usd == pytest.approx(offset, **close)
+        assert row.tariff_cost_usd == pytest.approx(cost, **close)

@@ -9,8 +9,8 @@ import pytest
 
 from autoalliance.footprint import DATASETS_DIR
 from autoalliance.schema import schema
-from autoalliance.trade.measures import AmbiguousMeasures, duty_for_entries
 from autoalliance.testing import measure
+from autoalliance.trade.measures import AmbiguousMeasures, duty_for_entries
 from autoalliance.validation import RawTable, check_table
 
 
