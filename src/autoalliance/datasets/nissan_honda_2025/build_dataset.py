@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Build the nissan_honda_2025 CSVs (all tables except measures.csv).
 
 This helper only writes the CSVs from the values and citations below, so that
@@ -337,16 +338,20 @@ type_r = round(0.02 * civic25)
 civic_rest = civic25 - type_r
 civ_hyb = round(0.35 * civic_rest)
 civ_ice = civic_rest - civ_hyb
-civic_sedan = round(0.70 * civ_ice); civic_hatch = civ_ice - civic_sedan
-civic_sedan_h = round(0.70 * civ_hyb); civic_hatch_h = civ_hyb - civic_sedan_h
-accord_h = round(0.50 * accord25); accord_i = accord25 - accord_h
+civic_sedan = round(0.70 * civ_ice)
+civic_hatch = civ_ice - civic_sedan
+civic_sedan_h = round(0.70 * civ_hyb)
+civic_hatch_h = civ_hyb - civic_sedan_h
+accord_h = round(0.50 * accord25)
+accord_i = accord25 - accord_h
 hrv = 270000 - 124209
 ridgeline25 = round(37385 / 0.75)
 odyssey25 = round(80293 * 1.10)
 tlx_cy25 = 4500
 integra25 = 21800
 acura_rest = 133433 - 20000 - 11915 - tlx_cy25 - integra25
-mdx25 = round(acura_rest * 50112 / (50112 + 42988)); rdx25 = acura_rest - mdx25
+mdx25 = round(acura_rest * 50112 / (50112 + 42988))
+rdx25 = acura_rest - mdx25
 DER.update(civic25=civic25, accord25=accord25, acura_rest=acura_rest)
 
 D = {}  # nameplate -> (fy2025, {year: units} overrides, source, assumption)
@@ -650,8 +655,8 @@ def cost_row(n, p, why):
 
 
 done = set()
-for (n, y), lst in sorted(SRC.items()):
-    for (p, sh, _, _) in lst:
+for (n, _y), lst in sorted(SRC.items()):
+    for (p, _sh, _, _) in lst:
         if (n, p) not in done:
             done.add((n, p))
             cost_row(n, p, "")

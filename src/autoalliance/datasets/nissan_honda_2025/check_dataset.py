@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Stand-alone sanity check of the nissan_honda_2025 CSVs (pandas only).
 
 Checks: columns follow the schema, keys are unique, every row has a source or
