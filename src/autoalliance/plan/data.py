@@ -1,0 +1,386 @@
+"""Plan inputs: the tables of a footprint turned into the index sets and coefficients of the model.
+
+Nothing here builds the optimisation model; ``build_inputs`` returns plain DataFrames that
+``model.py`` turns into linopy blocks and ``result.py`` turns back into tables.
+
+Units: money in USD, volumes in units a year (the model rescales both).
+
+Lanes (one per costs row x market with demand) are open in one of three ways:
+
+- ``open``: the plant belongs to the nameplate's firm and builds its platform today;
+- ``tool``: a plant of the nameplate's firm with a ``tooling`` row, once tooled for the platform
+  (one binary per plant and platform, investment and lead time from ``tooling``);
+- ``option``: a plant named by an option row that covers the nameplate (a partner's plant only
+  ever opens this way).
+
+A costs row that fits none of these is not a lane.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from autoalliance.errors import DatasetError, Problem
+from autoalliance.footprint import Footprint
+from autoalliance.trade.exposure import unit_duty
+
+SEP = "|"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a plan is solved. Money in USD; shares 0-1; times in seconds."""
+
+    horizon: tuple[int, int] = (2026, 2030)
+    max_lost_share: float = 1.0  # share of each demand row that may go unserved (1 = any)
+    mip_rel_gap: float = 1e-6
+    time_limit_s: float = 120.0
+    solver: str = "highs"
+    ir_margin_usd: float = 1.0  # each partner must gain at least this much (tried first)
+
+    @property
+    def years(self) -> list[int]:
+        lo, hi = self.horizon
+        return list(range(int(lo), int(hi) + 1))
+
+
+@dataclass
+class PlanInputs:
+    """Index sets and coefficients of one plan (one coalition of companies)."""
+
+    companies: list[str]
+    years: list[int]
+    lanes: pd.DataFrame  # index lane: nameplate, plant, market, company, plant_company, enabler...
+    coef: pd.DataFrame  # lane x year rows: revenue, cost, logistics, duty, credit, parts_added
+    demand: pd.DataFrame  # index (nm, year): nameplate, market, units
+    plants: pd.DataFrame  # index plant: company, capacity_units, country
+    tools: pd.DataFrame  # index tool: plant, platform, company, investment_usd, first_year
+    options: pd.DataFrame  # index option: kind, owner, host, ..., first_year, cap by year
+    covers: pd.DataFrame  # index cover (option|nameplate): option, nameplate, company, payee...
+    cover_lanes: pd.DataFrame  # pairs (cover, lane) of lanes whose units a cover may count
+    option_cap: pd.DataFrame = field(default_factory=pd.DataFrame)  # option x year: units cap
+
+
+def _split(s) -> list[str]:
+    if s is None or (isinstance(s, float) and np.isnan(s)) or s is pd.NA:
+        return []
+    return [p.strip() for p in str(s).split(";") if p.strip()]
+
+
+def _num(v, default: float = 0.0) -> float:
+    return default if v is None or pd.isna(v) else float(v)
+
+
+def check_plan_tables(fp: Footprint) -> list[Problem]:
+    """Rules across the planner's tables (options, revenue, tooling) that the generic schema
+    checks cannot state. Returns every problem; an empty list when the tables are consistent."""
+    problems: list[Problem] = []
+    opts = fp.table("options").reset_index(drop=True)
+    names = set(fp.nameplates["nameplate"])
+    np_company = fp.nameplates.set_index("nameplate")["company"]
+    plant_company = fp.plants.set_index("plant")["company"]
+    plant_kind = fp.plants.set_index("plant")["kind"]
+    seen_lanes: dict[tuple[str, str], str] = {}
+    for i, r in opts.iterrows():
+        row = i + 2
+
+        def bad(col, msg, row=row):
+            problems.append(Problem("options.csv", row, col, msg))
+
+        kind = r["kind"]
+        owner, host = _str(r.get("owner")), _str(r.get("host"))
+        covered = _split(r.get("nameplates"))
+        plant = _str(r.get("plant"))
+        if kind == "do_nothing":
+            continue
+        if not owner or not host:
+            bad("owner" if not owner else "host", f"a {kind} option needs both owner and host")
+        elif owner == host:
+            bad("host", "owner and host are the same firm; an option is between two firms")
+        if not covered:
+            bad("nameplates", f"a {kind} option must name the nameplates it covers")
+        for n in covered:
+            if n not in names:
+                bad("nameplates", f"{n!r} is not a nameplate in nameplates")
+            elif kind != "joint_vehicle" and owner and np_company[n] != owner:
+                bad("nameplates", f"{n} is sold by {np_company[n]}, not by the owner {owner}")
+            elif kind == "joint_vehicle" and np_company[n] not in (owner, host):
+                bad("nameplates", f"{n} is sold by {np_company[n]}, neither owner nor host")
+        if kind == "contract_build":
+            if not plant:
+                bad("plant", "a contract_build option must name the host plant")
+            elif plant in plant_company.index:
+                if plant_company[plant] != host:
+                    bad("plant", f"{plant} belongs to {plant_company[plant]}, not the host {host}")
+                if plant_kind[plant] != "vehicle":
+                    bad("plant", f"{plant} is a {plant_kind[plant]} plant, not a vehicle plant")
+            for n in covered:
+                if (n, plant) in seen_lanes:
+                    bad("nameplates", f"{n} at {plant} is already opened by option "
+                        f"{seen_lanes[(n, plant)]}; a lane opens through one option")
+                seen_lanes[(n, plant)] = r["option"]
+            have = set(zip(fp.costs["nameplate"], fp.costs["plant"]))
+            for n in covered:
+                if n in names and plant and (n, plant) not in have:
+                    bad("nameplates", f"no costs row for {n} built at {plant}: add one to costs "
+                        "(customs value, variable cost, US content, logistics)")
+        fmin, fmax = _num(r.get("fee_min_usd")), r.get("fee_max_usd")
+        if not pd.isna(fmax) and fmax < fmin:
+            bad("fee_max_usd", f"fee_max_usd {fmax:g} is below fee_min_usd {fmin:g}")
+        eff = _num(r.get("unit_cost_effect_usd"))
+        if eff > 0 and kind != "contract_build":
+            bad("unit_cost_effect_usd", "a cost increase (positive effect) is only meaningful "
+                "for contract_build; state a saving as a negative number")
+    return problems
+
+
+def _str(v) -> str:
+    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v).strip()
+
+
+def option_parties(fp: Footprint) -> pd.DataFrame:
+    """option -> owner, host (blank for do_nothing)."""
+    o = fp.table("options")
+    return o.assign(owner=o["owner"].map(_str), host=o["host"].map(_str))[
+        ["option", "kind", "owner", "host"]]
+
+
+def default_partners(fp: Footprint) -> list[str]:
+    """Companies linked by at least one option (all companies when there is none)."""
+    p = option_parties(fp)
+    p = p[p["kind"] != "do_nothing"]
+    named = set(p["owner"]) | set(p["host"])
+    named.discard("")
+    comps = list(fp.companies["company"])
+    return [c for c in comps if c in named] or comps
+
+
+def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
+                 with_options: bool = True) -> PlanInputs:
+    """Index sets and coefficients for a plan of ``companies`` over the settings' horizon.
+
+    ``with_options`` False leaves out every collaboration option (a standalone plan); options
+    between firms not all in ``companies`` are always left out.
+    """
+    problems = check_plan_tables(fp)
+    if problems:
+        raise DatasetError(problems)
+    years = settings.years
+    comp = set(companies)
+    nps = fp.nameplates[fp.nameplates["company"].isin(comp)].set_index("nameplate")
+    plants_all = fp.plants.set_index("plant")
+    vehicle = plants_all[plants_all["kind"] == "vehicle"]
+    today = _today_units(fp, nps.index, years)
+    # plants of the coalition, and plants of other firms that build for it today
+    hosts = set(today.loc[today["units"] > 0, "plant"])
+    veh = vehicle[vehicle["company"].isin(comp) | vehicle.index.isin(hosts)]
+    platforms = {p: set(_split(s)) for p, s in veh["platforms"].items()}
+
+    dem = fp.demand[fp.demand["nameplate"].isin(nps.index)
+                    & fp.demand["fiscal_year"].isin(years)].copy()
+    dem["fiscal_year"] = dem["fiscal_year"].astype(int)
+    dem = dem.groupby(["nameplate", "market", "fiscal_year"], as_index=False)["units"].sum()
+    _check_revenue(fp, dem)
+
+    # options available to this coalition
+    opts = fp.table("options").copy()
+    opts["owner"] = opts["owner"].map(_str)
+    opts["host"] = opts["host"].map(_str)
+    parties_in = (opts["kind"].eq("do_nothing")
+                  | (opts["owner"].isin(comp) & opts["host"].isin(comp)))
+    opts = opts[parties_in] if with_options else opts.iloc[0:0]
+    opts = opts.set_index("option")
+    decision = years[0]
+    opts["first_year"] = decision + opts["lead_time_years"].astype(int)
+
+    # lanes: costs rows x markets the nameplate sells in
+    costs = fp.costs[fp.costs["nameplate"].isin(nps.index) & fp.costs["plant"].isin(veh.index)]
+    markets = dem[["nameplate", "market"]].drop_duplicates()
+    lanes = costs.merge(markets, on="nameplate")
+    lanes["company"] = lanes["nameplate"].map(nps["company"])
+    lanes["platform"] = lanes["nameplate"].map(nps["platform"])
+    lanes["plant_company"] = lanes["plant"].map(veh["company"])
+    own = lanes["company"].eq(lanes["plant_company"])
+    fits = np.array([pf in platforms[p] for pf, p in zip(lanes["platform"], lanes["plant"])],
+                    dtype=bool)
+    opened = {}
+    for o, r in opts.iterrows():
+        if r["kind"] == "do_nothing" or not _str(r.get("plant")):
+            continue
+        for n in _split(r["nameplates"]):
+            opened[(n, r["plant"])] = o
+    lane_opt = pd.Series([opened.get((n, p), "") for n, p in zip(lanes["nameplate"],
+                                                                    lanes["plant"])],
+                         index=lanes.index)
+    tooling = fp.table("tooling").set_index("plant")
+    can_tool = own & ~fits & lanes["plant"].isin(tooling.index)
+    keys = pd.MultiIndex.from_frame(lanes[["nameplate", "plant"]])
+    supplied = keys.isin(pd.MultiIndex.from_frame(today.loc[today["units"] > 0,
+                                                            ["nameplate", "plant"]]))
+    existing = ~own & supplied
+    lanes["enabler"] = np.select([own & fits, existing, lane_opt.ne(""), can_tool],
+                                 ["open", "existing", "option", "tool"], "")
+    lanes["option"] = lane_opt.where(lanes["enabler"].eq("option"), "")
+    lanes["tool"] = np.where(lanes["enabler"].eq("tool"), lanes["plant"] + SEP + lanes["platform"],
+                             "")
+    lanes = lanes[lanes["enabler"] != ""].copy()
+    lanes.index = pd.Index(lanes["nameplate"] + SEP + lanes["plant"] + SEP + lanes["market"],
+                           name="lane")
+    lanes["nm"] = lanes["nameplate"] + SEP + lanes["market"]
+
+    # tools
+    tl = lanes[lanes["enabler"] == "tool"][["tool", "plant", "platform", "plant_company"]]
+    tools = tl.drop_duplicates("tool").set_index("tool").rename(
+        columns={"plant_company": "company"})
+    tools.index.name = "tool"
+    tools["investment_usd"] = tools["plant"].map(tooling["investment_usd"]).astype(float)
+    tools["first_year"] = decision + tools["plant"].map(tooling["lead_time_years"]).astype(int)
+
+    # first year a lane may produce
+    first = pd.Series(years[0], index=lanes.index)
+    is_tool = lanes["enabler"].eq("tool")
+    first[is_tool] = lanes.loc[is_tool, "tool"].map(tools["first_year"])
+    is_opt = lanes["enabler"].eq("option")
+    first[is_opt] = lanes.loc[is_opt, "option"].map(opts["first_year"])
+    lanes["first_year"] = first.astype(int)
+
+    # demand rows
+    dem["nm"] = dem["nameplate"] + SEP + dem["market"]
+    demand = dem.rename(columns={"fiscal_year": "year"}).set_index(["nm", "year"])
+
+    coef = _coefficients(fp, lanes, years, dem)
+    # a supply deal with another firm that exists today runs at most at today's volume
+    tu = today.groupby(["nameplate", "plant", "market", "fiscal_year"])["units"].sum()
+    ex = lanes["enabler"].eq("existing").reindex(coef.index.get_level_values("lane")).to_numpy()
+    key = pd.MultiIndex.from_arrays([
+        lanes["nameplate"].reindex(coef.index.get_level_values("lane")).to_numpy(),
+        lanes["plant"].reindex(coef.index.get_level_values("lane")).to_numpy(),
+        lanes["market"].reindex(coef.index.get_level_values("lane")).to_numpy(),
+        coef.index.get_level_values("year")])
+    today_lane = tu.reindex(key).fillna(0.0).to_numpy(float)
+    coef["bound"] = np.where(ex, np.minimum(coef["demand"].to_numpy(float), today_lane),
+                             coef["demand"].to_numpy(float))
+
+    covers, cover_lanes = _covers(opts, lanes, nps)
+    option_cap = _option_cap(opts, covers, cover_lanes, lanes, coef, years)
+    plants = veh[["company", "capacity_units", "country"]].copy()
+    plants.index.name = "plant"
+    return PlanInputs(companies=list(companies), years=years, lanes=lanes, coef=coef,
+                      demand=demand, plants=plants, tools=tools, options=opts, covers=covers,
+                      cover_lanes=cover_lanes, option_cap=option_cap)
+
+
+def _today_units(fp: Footprint, nameplates, years: list[int]) -> pd.DataFrame:
+    """Units each (nameplate, plant, market, year) would carry under today's sourcing: the
+    latest sourcing year at or before each year (the earliest when all are later)."""
+    src = fp.sourcing[fp.sourcing["nameplate"].isin(set(nameplates))]
+    dem = fp.demand[fp.demand["nameplate"].isin(set(nameplates))
+                    & fp.demand["fiscal_year"].isin(years)]
+    dem = dem.rename(columns={"fiscal_year": "year"})[["nameplate", "market", "year", "units"]]
+    cols = ["nameplate", "plant", "market", "fiscal_year", "units"]
+    if src.empty or dem.empty:
+        return pd.DataFrame(columns=cols)
+    sy = src[["nameplate", "market", "fiscal_year"]].drop_duplicates()
+    pick = dem.merge(sy, on=["nameplate", "market"])
+    k = ["nameplate", "market", "year"]
+    before = pick[pick["fiscal_year"] <= pick["year"]].groupby(k)["fiscal_year"].max()
+    chosen = before.combine_first(pick.groupby(k)["fiscal_year"].min()).rename("src_year")
+    f = chosen.reset_index().merge(dem, on=k).merge(
+        src.rename(columns={"fiscal_year": "src_year"}), on=["nameplate", "market", "src_year"])
+    f["units"] = f["units"] * f["share"]
+    f["year"] = f["year"].astype(int)
+    return f.rename(columns={"year": "fiscal_year"})[cols]
+
+
+def _check_revenue(fp: Footprint, dem: pd.DataFrame) -> None:
+    rev = fp.table("revenue")
+    have = set(zip(rev["nameplate"], rev["market"]))
+    need = dem[dem["units"] > 0][["nameplate", "market"]].drop_duplicates()
+    missing = [(n, m) for n, m in zip(need["nameplate"], need["market"]) if (n, m) not in have]
+    if missing:
+        raise DatasetError([Problem("revenue.csv", 0, "nameplate",
+                                    f"no net price for {n} in {m}, which has demand in the "
+                                    "horizon; add a revenue row") for n, m in missing])
+
+
+def _coefficients(fp: Footprint, lanes: pd.DataFrame, years: list[int],
+                  dem: pd.DataFrame) -> pd.DataFrame:
+    """Per lane and year: USD per unit of revenue, variable cost, logistics, duty, offset credit
+    and added parts duty (the offset cap), and the demand that bounds the lane."""
+    grid = lanes[["nameplate", "plant", "market"]].reset_index().merge(
+        pd.DataFrame({"fiscal_year": years}), how="cross")
+    duty = unit_duty(fp, grid[["nameplate", "plant", "market", "fiscal_year"]])
+    grid = grid.merge(duty, on=["nameplate", "plant", "market", "fiscal_year"], how="left")
+    rev = fp.table("revenue").set_index(["nameplate", "market"])["net_price_usd"]
+    cst = fp.costs.set_index(["nameplate", "plant"])
+    nm = pd.MultiIndex.from_frame(grid[["nameplate", "market"]])
+    npl = pd.MultiIndex.from_frame(grid[["nameplate", "plant"]])
+    out = pd.DataFrame({
+        "lane": grid["lane"], "year": grid["fiscal_year"].astype(int),
+        "revenue": rev.reindex(nm).fillna(0.0).to_numpy(float),
+        "cost": cst["variable_cost_usd"].reindex(npl).to_numpy(float),
+        "logistics": cst["logistics_usd"].reindex(npl).to_numpy(float),
+        "duty": grid["duty_usd"].to_numpy(float),
+        "credit": -grid["offset_usd"].to_numpy(float),
+        "parts_added": grid["parts_added_duty_usd"].to_numpy(float),
+        "customs_value": cst["customs_value_usd"].reindex(npl).to_numpy(float),
+    })
+    d = dem.set_index(["nameplate", "market", "fiscal_year"])["units"]
+    key = pd.MultiIndex.from_arrays([grid["nameplate"], grid["market"], grid["fiscal_year"]])
+    out["demand"] = d.reindex(key).fillna(0.0).to_numpy(float)
+    first = lanes["first_year"].reindex(out["lane"]).to_numpy()
+    out["available"] = out["year"].to_numpy() >= first
+    return out.set_index(["lane", "year"])
+
+
+def _covers(opts: pd.DataFrame, lanes: pd.DataFrame, nps: pd.DataFrame):
+    rows = []
+    for o, r in opts.iterrows():
+        if r["kind"] == "do_nothing":
+            continue
+        fee_min = _num(r.get("fee_min_usd"))
+        fee_max = _num(r.get("fee_max_usd"), fee_min)
+        for n in _split(r["nameplates"]):
+            if n not in nps.index:
+                continue
+            c = nps.at[n, "company"]
+            payee = r["host"] if c == r["owner"] else r["owner"]
+            rows.append(dict(cover=o + SEP + n, option=o, nameplate=n, company=c, payee=payee,
+                             plant=_str(r.get("plant")), fee_min=fee_min, fee_max=fee_max,
+                             effect=_num(r.get("unit_cost_effect_usd"))))
+    cols = ["cover", "option", "nameplate", "company", "payee", "plant", "fee_min", "fee_max",
+            "effect"]
+    covers = pd.DataFrame(rows, columns=cols).set_index("cover")
+    pairs = covers.reset_index()[["cover", "nameplate", "plant", "option"]].merge(
+        lanes.reset_index()[["lane", "nameplate", "plant", "option"]].rename(
+            columns={"plant": "lane_plant", "option": "lane_option"}), on="nameplate")
+    at_plant = pairs["plant"].eq("") | pairs["plant"].eq(pairs["lane_plant"])
+    pairs = pairs[at_plant]
+    pairs = pairs.assign(opened=pairs["lane_option"].eq(pairs["option"]))
+    return covers, pairs[["cover", "lane", "opened"]].reset_index(drop=True)
+
+
+def _option_cap(opts: pd.DataFrame, covers: pd.DataFrame, cover_lanes: pd.DataFrame,
+                lanes: pd.DataFrame, coef: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """Units a year each option may cover: its capacity_units, or (when blank) the demand of
+    the lanes it covers; zero before its first year."""
+    idx = pd.Index([o for o in opts.index if opts.at[o, "kind"] != "do_nothing"], name="option")
+    cap = pd.DataFrame(0.0, index=idx, columns=pd.Index(years, name="year"))
+    if len(idx) == 0:
+        return cap
+    d = coef["demand"].unstack("year").reindex(columns=years).fillna(0.0)
+    cl = cover_lanes.assign(option=cover_lanes["cover"].map(covers["option"]))
+    # demand bound: each nameplate-market counted once per option
+    first = cl.assign(nm=cl["lane"].map(lanes["nm"])).drop_duplicates(["option", "nm"])
+    dem = d.reindex(first["lane"]).set_axis(first["option"]).groupby(level=0).sum()
+    cap.loc[dem.index] = dem.to_numpy()
+    given = opts["capacity_units"].reindex(idx)
+    has = given.notna()
+    cap.loc[has[has].index] = np.minimum(cap.loc[has[has].index].to_numpy(),
+                                         given[has].to_numpy()[:, None])
+    first_year = opts["first_year"].reindex(idx).to_numpy()
+    cap = cap.where(np.array(years)[None, :] >= first_year[:, None], 0.0)
+    return cap

@@ -1,0 +1,264 @@
+"""The plan model on linopy: one ``define_*`` function per variable or constraint family.
+
+Each function takes the model and the plan inputs, adds one labelled block over whole arrays
+(no Python loop per variable) and returns what it added. Scaling: volumes in thousands of units,
+money in millions of USD, so a coefficient of USD per unit is ``usd / 1e3`` in the objective.
+
+Families (names as the model and the infeasibility messages use them):
+
+- ``production[lane, year]``: units built on a lane (nameplate, plant, market) in a year;
+- ``demand``: units of a nameplate sold in a market and year are at most its demand (the rest is
+  lost and so forgoes its contribution margin); ``demand_min`` when a share must be served;
+- ``capacity``: units built at a plant in a year are at most its capacity;
+- ``tooling[tool]``: binary, tool a plant for a platform of its own firm; ``tooled_lanes``;
+- ``option[option]``: binary, take a collaboration option; ``option_lanes`` (a partner's plant
+  builds only through an option); ``do_nothing``;
+- ``covered[cover, year]``: units a cover (option, nameplate) counts; ``cover_supply``,
+  ``option_capacity`` (line or powertrain supply capacity, lead time), ``opened_lanes``;
+- ``fee[cover, year]``: money the nameplate's firm pays the partner; ``fee_range``;
+- ``offset[company, year]``: assembly offset used, at most the credit and the added parts duty;
+- ``individual_rationality``: each partner's profit at least its standalone profit.
+"""
+
+from __future__ import annotations
+
+import linopy
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from autoalliance.plan.data import PlanInputs
+
+UNITS = 1e3  # model volume unit: thousand units
+MONEY = 1e6  # model money unit: million USD
+PER_UNIT = UNITS / MONEY  # USD per unit -> model money per model volume
+
+
+def _da(series: pd.Series, dim: str) -> xr.DataArray:
+    return xr.DataArray(series.to_numpy(), dims=dim, coords={dim: series.index.to_numpy()})
+
+
+def _lane_year(d: PlanInputs, column: str) -> xr.DataArray:
+    """A coef column as lane x year array."""
+    t = d.coef[column].unstack("year").reindex(index=d.lanes.index, columns=d.years)
+    return xr.DataArray(t.to_numpy(dtype=float), dims=("lane", "year"),
+                        coords={"lane": d.lanes.index.to_numpy(), "year": d.years})
+
+
+def _by(expr, labels: xr.DataArray, index) -> linopy.LinearExpression:
+    """Sum an expression over groups of ``labels`` and align to the full ``index`` (order kept)."""
+    name = labels.name
+    return expr.groupby(labels).sum().reindex({name: list(index)}).fillna(0)
+
+
+def _take(var: linopy.Variable, dim: str, labels: pd.Series, new_dim: str):
+    """``var`` indexed by a label per element of ``new_dim`` (vectorised gather)."""
+    pos = pd.Index(var.coords[dim].values).get_indexer(labels.to_numpy())
+    idx = xr.DataArray(pos, dims=new_dim, coords={new_dim: labels.index.to_numpy()})
+    out = var.isel({dim: idx})
+    return out.drop_vars(dim, errors="ignore") if hasattr(out, "drop_vars") else out
+
+
+def define_production(m: linopy.Model, d: PlanInputs) -> linopy.Variable:
+    """Units per lane and year, at most the lane's demand (today's units for a supply deal with
+    a firm outside the plan), zero before the lane's first year."""
+    upper = (_lane_year(d, "bound") * _lane_year(d, "available")) / UNITS
+    return m.add_variables(lower=0, upper=upper, name="production")
+
+
+def define_demand(m: linopy.Model, d: PlanInputs, x, max_lost_share: float) -> None:
+    """Sales of a nameplate in a market and year: at most its demand; at least the share that
+    must be served when ``max_lost_share`` < 1."""
+    nm = _da(d.lanes["nm"], "lane").rename("nm")
+    dem = d.demand["units"].unstack("year").reindex(columns=d.years).fillna(0.0)
+    sold = _by(x, nm, dem.index)
+    rhs = xr.DataArray(dem.to_numpy() / UNITS, dims=("nm", "year"),
+                       coords={"nm": dem.index.to_numpy(), "year": d.years})
+    m.add_constraints(sold <= rhs, name="demand")
+    if max_lost_share < 1:
+        m.add_constraints(sold >= (1 - max_lost_share) * rhs, name="demand_min")
+
+
+def define_capacity(m: linopy.Model, d: PlanInputs, x) -> None:
+    """Units built at each vehicle plant in a year are at most its capacity."""
+    plant = _da(d.lanes["plant"], "lane").rename("plant")
+    built = _by(x, plant, d.plants.index)
+    cap = _da(d.plants["capacity_units"].astype(float) / UNITS, "plant")
+    m.add_constraints(built <= cap, name="capacity")
+
+
+def define_tooling(m: linopy.Model, d: PlanInputs, x):
+    """Binary per (plant, platform) to tool; a tooled lane builds only once tooled."""
+    if d.tools.empty:
+        return None
+    t = m.add_variables(binary=True, coords=[d.tools.index], name="tooling")
+    tl = d.lanes[d.lanes["enabler"] == "tool"]
+    big = _lane_year(d, "demand").sel(lane=tl.index.to_numpy()) / UNITS
+    tt = _take(t, "tool", tl["tool"], "lane")
+    m.add_constraints(x.sel(lane=tl.index.to_numpy()) - big * tt <= 0, name="tooled_lanes")
+    return t
+
+
+def define_options(m: linopy.Model, d: PlanInputs, x):
+    """Binary per option; lanes opened by an option build only when it is taken; do_nothing
+    excludes every other option and is taken when none is."""
+    if d.options.empty:
+        return None
+    z = m.add_variables(binary=True, coords=[d.options.index.rename("option")], name="option")
+    ol = d.lanes[d.lanes["enabler"] == "option"]
+    if len(ol):
+        big = _lane_year(d, "demand").sel(lane=ol.index.to_numpy()) / UNITS
+        zz = _take(z, "option", ol["option"], "lane")
+        m.add_constraints(x.sel(lane=ol.index.to_numpy()) - big * zz <= 0, name="option_lanes")
+    dn = d.options.index[d.options["kind"] == "do_nothing"]
+    other = d.options.index[d.options["kind"] != "do_nothing"]
+    if len(dn) and len(other):
+        zo = z.sel(option=list(other))
+        for_each = zo + z.sel(option=dn[0])  # broadcast: nothing and any other exclude
+        m.add_constraints(for_each <= 1, name="do_nothing")
+        m.add_constraints(z.sel(option=list(dn)).sum() + zo.sum() >= 1, name="do_nothing_or_some")
+    return z
+
+
+def define_covered(m: linopy.Model, d: PlanInputs, x, z):
+    """Units each cover (option, nameplate) counts: no more than the units of its lanes, no
+    more than the option's capacity from its first year (zero when not taken), and at least
+    the units built on lanes the option opens."""
+    if d.covers.empty or z is None:
+        return None
+    covers = d.covers.index.rename("cover")
+    years = pd.Index(d.years, name="year")
+    u = m.add_variables(lower=0, coords=[covers, years], name="covered")
+    cl = d.cover_lanes
+    pairs = pd.RangeIndex(len(cl), name="pair")
+    xp = _take(x, "lane", pd.Series(cl["lane"].to_numpy(), index=pairs), "pair")
+    cover_of = xr.DataArray(cl["cover"].to_numpy(), dims="pair", coords={"pair": pairs},
+                            name="cover")
+    m.add_constraints(u - _by(xp, cover_of, covers) <= 0, name="cover_supply")
+    opened = cl["opened"].to_numpy()
+    if opened.any():
+        op_covers = pd.Index(cl.loc[opened, "cover"].unique(), name="cover")
+        xo = xp.sel(pair=pairs[opened])
+        m.add_constraints(_by(xo, cover_of.sel(pair=pairs[opened]), op_covers)
+                          - u.sel(cover=list(op_covers)) <= 0, name="opened_lanes")
+    opt_of = _da(d.covers["option"], "cover").rename("option")
+    cap = d.option_cap
+    cap_da = xr.DataArray(cap.to_numpy() / UNITS, dims=("option", "year"),
+                          coords={"option": cap.index.to_numpy(), "year": d.years})
+    zc = z.sel(option=list(cap.index))
+    m.add_constraints(_by(u, opt_of, cap.index) - cap_da * zc <= 0, name="option_capacity")
+    return u
+
+
+def define_fees(m: linopy.Model, d: PlanInputs, u):
+    """Fee per cover and year (paid by the nameplate's firm to the partner), between the
+    option's fee range times the covered units."""
+    if u is None:
+        return None
+    covers = d.covers.index.rename("cover")
+    f = m.add_variables(lower=0, coords=[covers, pd.Index(d.years, name="year")], name="fee")
+    lo = _da(d.covers["fee_min"] * PER_UNIT, "cover")
+    hi = _da(d.covers["fee_max"] * PER_UNIT, "cover")
+    m.add_constraints(f - lo * u >= 0, name="fee_min")
+    m.add_constraints(f - hi * u <= 0, name="fee_max")
+    return f
+
+
+def define_offset(m: linopy.Model, d: PlanInputs, x):
+    """Assembly offset used by each firm and year: at most its credit on the units it builds
+    in the market and at most its added duty on imported parts."""
+    comps = pd.Index(d.companies, name="company")
+    off = m.add_variables(lower=0, coords=[comps, pd.Index(d.years, name="year")],
+                          name="offset")
+    company = _da(d.lanes["company"], "lane").rename("company")
+    credit = _by(_lane_year(d, "credit") * PER_UNIT * x, company, comps)
+    parts = _by(_lane_year(d, "parts_added") * PER_UNIT * x, company, comps)
+    m.add_constraints(off - credit <= 0, name="offset_credit")
+    m.add_constraints(off - parts <= 0, name="offset_parts_duty")
+    return off
+
+
+def profit_expression(d: PlanInputs, x, t, z, u, f, off) -> linopy.LinearExpression:
+    """Each firm's profit over the horizon (million USD): revenue - variable cost - duty
+    (+ offset used) - logistics - cost effects - fees paid + fees received - investment -
+    programme cost share."""
+    comps = pd.Index(d.companies, name="company")
+    company = _da(d.lanes["company"], "lane").rename("company")
+    margin = (_lane_year(d, "revenue") - _lane_year(d, "cost") - _lane_year(d, "logistics")
+              - _lane_year(d, "duty")) * PER_UNIT
+    total = _by((margin * x).sum("year"), company, comps) + off.sum("year")
+    if u is not None:
+        payer = _da(d.covers["company"], "cover").rename("company")
+        payee = _da(d.covers["payee"], "cover").rename("company")
+        effect = _da(d.covers["effect"] * PER_UNIT, "cover")
+        total = total - _by((effect * u).sum("year"), payer, comps)
+        total = total - _by(f.sum("year"), payer, comps) + _by(f.sum("year"), payee, comps)
+    if t is not None:
+        owner = _da(d.tools["company"], "tool").rename("company")
+        inv = _da(d.tools["investment_usd"] / MONEY, "tool")
+        total = total - _by(inv * t, owner, comps)
+    if z is not None:
+        o = d.options[d.options["kind"] != "do_nothing"]
+        if len(o):
+            zo = z.sel(option=list(o.index))
+            prog = o["programme_cost_usd"].fillna(0.0).astype(float)
+            share = o["programme_share_owner"].fillna(0.5).astype(float)
+            host_cost = _da((o["investment_usd"].astype(float) + prog * (1 - share)) / MONEY,
+                            "option")
+            owner_cost = _da(prog * share / MONEY, "option")
+            total = total - _by(host_cost * zo, _da(o["host"], "option").rename("company"),
+                                comps)
+            total = total - _by(owner_cost * zo, _da(o["owner"], "option").rename("company"),
+                                comps)
+    return total
+
+
+def build_model(d: PlanInputs, max_lost_share: float = 1.0,
+                floors: dict[str, float] | None = None, elastic: str | None = None):
+    """The whole plan model. ``floors`` (USD by company) adds individual rationality.
+    ``elastic`` names one constraint family to relax with slacks (the objective then
+    minimises the slack): used to explain an infeasible plan.
+
+    Returns the model and a dict of its variables and the profit expression."""
+    m = linopy.Model()
+    x = define_production(m, d)
+    define_demand(m, d, x, max_lost_share)
+    define_capacity(m, d, x)
+    t = define_tooling(m, d, x)
+    z = define_options(m, d, x)
+    u = define_covered(m, d, x, z)
+    f = define_fees(m, d, u)
+    off = define_offset(m, d, x)
+    profit = profit_expression(d, x, t, z, u, f, off)
+    parts = dict(production=x, tooling=t, option=z, covered=u, fee=f, offset=off, profit=profit)
+    if floors:
+        define_individual_rationality(m, d, profit, floors)
+    if elastic is None:
+        m.add_objective(profit.sum(), sense="max")
+    else:
+        parts["slack"] = _make_elastic(m, elastic)
+    return m, parts
+
+
+def define_individual_rationality(m: linopy.Model, d: PlanInputs, profit, floors) -> None:
+    """Each partner's profit at least its floor (its standalone profit, USD)."""
+    comps = pd.Index(d.companies, name="company")
+    rhs = xr.DataArray(np.array([floors[c] for c in comps]) / MONEY, dims="company",
+                       coords={"company": comps.to_numpy()})
+    m.add_constraints(profit >= rhs, name="individual_rationality")
+
+
+def _make_elastic(m: linopy.Model, family: str):
+    """Relax one constraint family: each row gets a slack in the direction that loosens it;
+    the objective minimises the total slack."""
+    con = m.constraints[family]
+    sign = con.sign.values.ravel()[0] if con.sign.size else "<="
+    s = m.add_variables(lower=0, coords=con.coords, name=f"slack_{family}")
+    lhs, rhs = con.lhs, con.rhs
+    m.remove_constraints(family)
+    if sign == "<=":
+        m.add_constraints(lhs - s <= rhs, name=family)
+    else:
+        m.add_constraints(lhs + s >= rhs, name=family)
+    m.add_objective(s.sum(), sense="min")
+    return s

@@ -1,0 +1,264 @@
+"""Plan results as tables (never written back into the footprint).
+
+Profit, duty and fees are recomputed here from the solution values with plain arithmetic on the
+plan inputs, in USD and units, so the tables do not depend on the model's scaling.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from autoalliance.footprint import Footprint
+from autoalliance.plan.data import PlanInputs, Settings
+
+
+@dataclass
+class Solution:
+    """Solution values in USD and units (arrays labelled like the model's variables)."""
+
+    production: xr.DataArray  # lane x year, units
+    tooling: xr.DataArray | None  # tool, 0/1
+    option: xr.DataArray | None  # option, 0/1
+    covered: xr.DataArray | None  # cover x year, units
+    fee: xr.DataArray | None  # cover x year, USD
+    offset: xr.DataArray  # company x year, USD (>= 0: the credit used)
+
+
+def _frame(arr: xr.DataArray | None, name: str) -> pd.Series:
+    if arr is None:
+        return pd.Series(dtype=float, name=name)
+    return arr.to_series().rename(name)
+
+
+def assemble(fp: Footprint, d: PlanInputs, s: Solution,
+             standalone: dict[str, float] | None = None) -> PlanResult:
+    """Tables of one solved plan."""
+    x = _frame(s.production, "units").clip(lower=0.0)
+    coef = d.coef.join(x.rename_axis(["lane", "year"]))
+    coef["units"] = coef["units"].fillna(0.0)
+    lanes = d.lanes
+    coef = coef.join(lanes[["nameplate", "plant", "market", "nm", "company", "plant_company",
+                            "enabler", "option", "tool"]], on="lane")
+    u = coef["units"]
+    coef["revenue_usd"] = coef["revenue"] * u
+    coef["variable_cost_usd"] = coef["cost"] * u
+    coef["logistics_usd"] = coef["logistics"] * u
+    coef["gross_duty_usd"] = coef["duty"] * u
+    coef["customs_value_total_usd"] = coef["customs_value"] * u
+
+    comps = pd.Index(d.companies, name="company")
+    by_c = coef.groupby("company")[["revenue_usd", "variable_cost_usd", "logistics_usd",
+                                    "gross_duty_usd", "units"]].sum().reindex(comps).fillna(0.0)
+    off = _frame(s.offset, "offset").groupby(level="company").sum().reindex(comps).fillna(0.0)
+
+    cov = d.covers
+    effect = pd.Series(0.0, index=comps)
+    paid = pd.Series(0.0, index=comps)
+    received = pd.Series(0.0, index=comps)
+    covered_by_option = pd.Series(dtype=float)
+    fees_by_option = pd.Series(dtype=float)
+    if s.covered is not None and len(cov):
+        cu = _frame(s.covered, "covered").groupby(level="cover").sum().reindex(cov.index)
+        fe = _frame(s.fee, "fee").groupby(level="cover").sum().reindex(cov.index)
+        effect = (cov["effect"] * cu).groupby(cov["company"]).sum().reindex(comps).fillna(0.0)
+        paid = fe.groupby(cov["company"]).sum().reindex(comps).fillna(0.0)
+        received = fe.groupby(cov["payee"]).sum().reindex(comps).fillna(0.0)
+        covered_by_option = cu.groupby(cov["option"]).sum()
+        fees_by_option = fe.groupby(cov["option"]).sum()
+
+    tool_inv = pd.Series(0.0, index=comps)
+    tooling = pd.DataFrame(columns=["plant", "platform", "company", "taken", "first_year",
+                                    "investment_usd"])
+    if s.tooling is not None and len(d.tools):
+        taken = _frame(s.tooling, "taken").reindex(d.tools.index).round().astype(bool)
+        tooling = d.tools.assign(taken=taken).reset_index()[
+            ["plant", "platform", "company", "taken", "first_year", "investment_usd"]]
+        tool_inv = (d.tools["investment_usd"] * taken).groupby(d.tools["company"]).sum() \
+            .reindex(comps).fillna(0.0)
+
+    opt_cost = pd.Series(0.0, index=comps)
+    options = pd.DataFrame(columns=["option", "kind", "owner", "host", "taken", "first_year",
+                                    "covered_units", "fees_usd", "investment_usd",
+                                    "programme_cost_usd"])
+    if s.option is not None and len(d.options):
+        o = d.options
+        taken = _frame(s.option, "taken").reindex(o.index).round().astype(bool)
+        prog = o["programme_cost_usd"].fillna(0.0).astype(float)
+        share = o["programme_share_owner"].fillna(0.5).astype(float)
+        host_cost = (o["investment_usd"].astype(float) + prog * (1 - share)) * taken
+        owner_cost = prog * share * taken
+        opt_cost = (host_cost.groupby(o["host"]).sum().reindex(comps).fillna(0.0)
+                    + owner_cost.groupby(o["owner"]).sum().reindex(comps).fillna(0.0))
+        options = pd.DataFrame({
+            "option": o.index, "kind": o["kind"].to_numpy(), "owner": o["owner"].to_numpy(),
+            "host": o["host"].to_numpy(), "taken": taken.to_numpy(),
+            "first_year": o["first_year"].astype(int).to_numpy(),
+            "covered_units": covered_by_option.reindex(o.index).fillna(0.0).to_numpy(),
+            "fees_usd": fees_by_option.reindex(o.index).fillna(0.0).to_numpy(),
+            "investment_usd": o["investment_usd"].astype(float).to_numpy(),
+            "programme_cost_usd": prog.to_numpy()})
+
+    demand = d.demand.groupby(d.demand["nameplate"].map(
+        fp.nameplates.set_index("nameplate")["company"]))["units"].sum().reindex(comps) \
+        .fillna(0.0)
+    profit = (by_c["revenue_usd"] - by_c["variable_cost_usd"] - by_c["logistics_usd"]
+              - by_c["gross_duty_usd"] + off - effect - paid + received - tool_inv - opt_cost)
+    companies = pd.DataFrame({
+        "company": comps, "profit_usd": profit.to_numpy(),
+        "standalone_profit_usd": [standalone.get(c, math.nan) if standalone else math.nan
+                                  for c in comps],
+        "revenue_usd": by_c["revenue_usd"].to_numpy(),
+        "variable_cost_usd": by_c["variable_cost_usd"].to_numpy(),
+        "logistics_usd": by_c["logistics_usd"].to_numpy(),
+        "gross_duty_usd": by_c["gross_duty_usd"].to_numpy(),
+        "offset_usd": -off.to_numpy(),
+        "duty_usd": (by_c["gross_duty_usd"] - off).to_numpy(),
+        "cost_effect_usd": effect.to_numpy(),
+        "fees_paid_usd": paid.to_numpy(), "fees_received_usd": received.to_numpy(),
+        "investment_usd": (tool_inv + opt_cost).to_numpy(),
+        "units_sold": by_c["units"].to_numpy(),
+        "units_lost": (demand - by_c["units"]).clip(lower=0).to_numpy()})
+    companies["gain_usd"] = companies["profit_usd"] - companies["standalone_profit_usd"]
+
+    flows = coef.reset_index()
+    flows = flows[flows["units"] > 1e-6].rename(columns={"year": "fiscal_year"})[
+        ["company", "nameplate", "plant", "plant_company", "market", "fiscal_year", "units",
+         "enabler", "option", "tool", "revenue_usd", "variable_cost_usd", "logistics_usd",
+         "gross_duty_usd", "customs_value_total_usd"]].reset_index(drop=True)
+
+    built = coef.groupby(["plant", "year"])["units"].sum()
+    grid = pd.MultiIndex.from_product([d.plants.index, d.years], names=["plant", "year"])
+    util = built.reindex(grid).fillna(0.0).rename("units").reset_index()
+    util = util.rename(columns={"year": "fiscal_year"})
+    util["company"] = util["plant"].map(d.plants["company"])
+    util["capacity_units"] = util["plant"].map(d.plants["capacity_units"]).astype(float)
+    util["utilisation"] = util["units"] / util["capacity_units"].where(
+        util["capacity_units"] > 0)
+    util = util[util["company"].isin(d.companies)][
+        ["company", "plant", "fiscal_year", "units", "capacity_units", "utilisation"]]
+
+    lost = d.demand.copy()
+    sold = coef.groupby(["nm", "year"])["units"].sum()
+    lost["sold"] = sold.reindex(lost.index).fillna(0.0)
+    lost["lost"] = (lost["units"] - lost["sold"]).clip(lower=0)
+    lost = lost.reset_index().rename(columns={"year": "fiscal_year", "units": "demand"})
+    lost["company"] = lost["nameplate"].map(fp.nameplates.set_index("nameplate")["company"])
+    lost = lost[["company", "nameplate", "market", "fiscal_year", "demand", "sold", "lost"]]
+
+    return PlanResult(mode="", horizon=(d.years[0], d.years[-1]), partners=list(d.companies),
+                      companies=companies, flows=flows, utilisation=util, options=options,
+                      tooling=tooling, moves=moves(fp, d, flows), sales=lost)
+
+
+def today_flows(fp: Footprint, d: PlanInputs) -> pd.DataFrame:
+    """Units each lane would carry under today's sourcing shares (the latest sourcing year at
+    or before each plan year; the earliest when all are later) applied to the plan's demand."""
+    from autoalliance.plan.data import _today_units
+
+    return _today_units(fp, d.demand["nameplate"].unique(), d.years)
+
+
+def moves(fp: Footprint, d: PlanInputs, flows: pd.DataFrame) -> pd.DataFrame:
+    """What moved from today's sourcing: per lane and year, today's units, planned units and
+    the change (rows with a change of at least one unit)."""
+    keys = ["nameplate", "plant", "market", "fiscal_year"]
+    today = today_flows(fp, d).groupby(keys)["units"].sum().rename("today_units")
+    planned = flows.groupby(keys)["units"].sum().rename("plan_units")
+    mv = pd.concat([today, planned], axis=1).fillna(0.0).reset_index()
+    mv["change_units"] = mv["plan_units"] - mv["today_units"]
+    mv = mv[mv["change_units"].abs() >= 1.0]
+    mv["company"] = mv["nameplate"].map(fp.nameplates.set_index("nameplate")["company"])
+    return mv[["company"] + keys + ["today_units", "plan_units", "change_units"]] \
+        .sort_values(["company", "fiscal_year", "change_units"]).reset_index(drop=True)
+
+
+@dataclass
+class PlanResult:
+    """A solved plan: DataFrames in USD and units over the horizon's fiscal years.
+
+    ``companies``: profit (revenue - variable cost - logistics - duty paid - cost effects - fees
+    paid + fees received - investment), standalone profit, gain, duty (gross, offset, paid),
+    units sold and lost; ``flows``: units per nameplate, plant, market and year; ``utilisation``:
+    per plant and year; ``options``: each collaboration option, taken or not; ``tooling``: each
+    plant-platform tooling choice; ``moves``: changes from today's sourcing; ``sales``: demand,
+    sold and lost per nameplate, market and year.
+    """
+
+    mode: str
+    horizon: tuple[int, int]
+    partners: list[str]
+    companies: pd.DataFrame
+    flows: pd.DataFrame
+    utilisation: pd.DataFrame
+    options: pd.DataFrame
+    tooling: pd.DataFrame
+    moves: pd.DataFrame
+    sales: pd.DataFrame
+    settings: Settings | None = None
+    dataset: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def concat(cls, parts: list[PlanResult], mode: str, settings: Settings,
+               fp: Footprint) -> PlanResult:
+        def cat(name):
+            frames = [getattr(p, name) for p in parts if len(getattr(p, name))]
+            return pd.concat(frames, ignore_index=True) if frames else getattr(parts[0], name)
+        options = cat("options")
+        if len(options):
+            options = options.groupby(["option", "kind", "owner", "host"], as_index=False,
+                                      sort=False).agg(
+                taken=("taken", "max"), first_year=("first_year", "first"),
+                covered_units=("covered_units", "sum"), fees_usd=("fees_usd", "sum"),
+                investment_usd=("investment_usd", "first"),
+                programme_cost_usd=("programme_cost_usd", "first"))
+            # do_nothing in a standalone plan: taken by every firm alone
+        return cls(mode=mode, horizon=parts[0].horizon,
+                   partners=[c for p in parts for c in p.partners],
+                   companies=cat("companies"), flows=cat("flows"), utilisation=cat("utilisation"),
+                   options=options, tooling=cat("tooling"), moves=cat("moves"),
+                   sales=cat("sales"), settings=settings, dataset=fp.name)
+
+    @property
+    def joint_profit_usd(self) -> float:
+        return float(self.companies["profit_usd"].sum())
+
+    @property
+    def options_taken(self) -> list[str]:
+        o = self.options
+        return [] if o.empty else list(o.loc[o["taken"].astype(bool), "option"])
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary: mode, companies, options taken, utilisation, moves."""
+        def recs(frame):
+            return [{k: _clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        t = self.tooling
+        return {
+            "mode": self.mode, "dataset": self.dataset,
+            "horizon": [int(self.horizon[0]), int(self.horizon[1])],
+            "partners": self.partners,
+            "joint_profit_usd": self.joint_profit_usd,
+            "standalone_joint_profit_usd": float(self.companies["standalone_profit_usd"].sum()),
+            "companies": recs(self.companies),
+            "options_taken": self.options_taken,
+            "options": recs(self.options),
+            "tooling_taken": recs(t[t["taken"].astype(bool)]) if len(t) else [],
+            "utilisation": recs(self.utilisation),
+            "moves": recs(self.moves),
+        }
+
+
+def _clean(v):
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        v = float(v)
+        return None if not math.isfinite(v) else v
+    if isinstance(v, np.bool_):
+        return bool(v)
+    return v

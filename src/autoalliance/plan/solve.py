@@ -1,0 +1,195 @@
+"""Solving plans: standalone (each firm alone) and alliance (joint profit with every partner at or
+above its standalone profit), and explaining a plan that has no solution in the field's words."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+import numpy as np
+
+from autoalliance.errors import AutoallianceError, InfeasiblePlan
+from autoalliance.footprint import Footprint
+from autoalliance.plan.data import PlanInputs, Settings, build_inputs, default_partners
+from autoalliance.plan.model import MONEY, UNITS, build_model
+from autoalliance.plan.result import PlanResult, Solution, assemble
+
+MODES = ("standalone", "alliance")
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Silence the solver's banner, which HiGHS writes to file descriptor 1 from C++ (so that
+    ``--json`` output stays clean)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def _run(m, settings: Settings) -> str:
+    if settings.solver != "highs":
+        raise AutoallianceError(f"solver {settings.solver!r} is not supported; the planner "
+                                "needs a MILP solver and uses highs")
+    with _quiet():
+        _, cond = m.solve(solver_name="highs", output_flag=False, log_to_console=False,
+                          mip_rel_gap=settings.mip_rel_gap, time_limit=settings.time_limit_s)
+    return str(cond)
+
+
+def _values(parts) -> Solution:
+    def sol(v):
+        return None if v is None else v.solution
+    return Solution(production=sol(parts["production"]) * UNITS, tooling=sol(parts["tooling"]),
+                    option=sol(parts["option"]),
+                    covered=None if parts["covered"] is None else sol(parts["covered"]) * UNITS,
+                    fee=None if parts["fee"] is None else sol(parts["fee"]) * MONEY,
+                    offset=sol(parts["offset"]) * MONEY)
+
+
+def solve_inputs(d: PlanInputs, settings: Settings,
+                 floors: dict[str, float] | None = None) -> Solution:
+    """Best plan for the inputs (with individual-rationality floors in USD when given)."""
+    _precheck(d, settings)
+    m, parts = build_model(d, settings.max_lost_share, floors)
+    cond = _run(m, settings)
+    if cond == "optimal" or (cond == "time_limit" and parts["production"].solution.notnull()
+                             .all()):
+        return _values(parts)
+    if cond in ("infeasible", "infeasible_or_unbounded"):
+        raise InfeasiblePlan(_explain(d, settings, floors))
+    if cond == "unbounded":
+        raise InfeasiblePlan("the plan is unbounded: some profit has no limit. Every lane is "
+                             "bounded by demand and every plant by capacity_units, so check "
+                             "that demand and capacity_units are finite")
+    raise InfeasiblePlan(f"the solver stopped without a plan ({cond}); raise the time limit "
+                         f"(now {settings.time_limit_s:g} s) or the MIP gap")
+
+
+def _precheck(d: PlanInputs, settings: Settings) -> None:
+    """Necessary conditions, checked before solving, with the rows that break them."""
+    if settings.max_lost_share >= 1:
+        return
+    need = d.demand["units"] * (1 - settings.max_lost_share)
+    lanes = d.coef.join(d.lanes[["nm", "plant"]], on="lane")
+    lanes = lanes[lanes["available"]]
+    cap = d.plants["capacity_units"]
+    lanes = lanes.assign(cap=lanes["plant"].map(cap))
+    allowed = lanes.reset_index().drop_duplicates(["nm", "year", "plant"])
+    supply = allowed.groupby(["nm", "year"])["cap"].sum()
+    plants = allowed.groupby(["nm", "year"])["plant"].agg(lambda s: ", ".join(sorted(s)))
+    short = need[need > supply.reindex(need.index).fillna(0.0) + 1e-6]
+    if len(short):
+        rows = []
+        for (nm, y), units in short.items():
+            n, mkt = nm.split("|")
+            allowed_txt = plants.get((nm, y), "")
+            rows.append(f"  demand for {n} in {mkt} FY{y}: at least {units:,.0f} units must be "
+                        f"served but the plants allowed to build it that year "
+                        f"({allowed_txt or 'none'}) have a capacity of "
+                        f"{supply.get((nm, y), 0.0):,.0f}")
+        raise InfeasiblePlan("no plan meets the demand constraint (max_lost_share="
+                             f"{settings.max_lost_share:g}):\n" + "\n".join(rows))
+
+
+FAMILY_WORDS = {
+    "demand_min": ("demand", "the share of demand that must be served"),
+    "capacity": ("plant capacity", "units built at a plant in a year"),
+    "individual_rationality": ("individual rationality",
+                               "each partner's profit at least its standalone profit"),
+}
+
+
+def _explain(d: PlanInputs, settings: Settings, floors) -> str:
+    """Relax one family at a time; the first whose relaxation gives a plan is named, with the
+    rows that needed slack."""
+    families = []
+    if settings.max_lost_share < 1:
+        families.append("demand_min")
+    families.append("capacity")
+    if floors:
+        families.append("individual_rationality")
+    for fam in families:
+        m, parts = build_model(d, settings.max_lost_share, floors, elastic=fam)
+        if _run(m, settings) != "optimal":
+            continue
+        s = parts["slack"].solution.to_series()
+        s = s[s > 1e-6]
+        scale = MONEY if fam == "individual_rationality" else UNITS
+        unit = "USD" if fam == "individual_rationality" else "units"
+        title, words = FAMILY_WORDS[fam]
+        rows = [f"  {_row_name(k)}: short by {v * scale:,.0f} {unit}" for k, v in s.items()]
+        return (f"no plan satisfies the {title} constraints ({words}); relaxing them alone "
+                "gives a plan, with these rows short:\n" + "\n".join(rows[:20]))
+    return ("no plan satisfies the constraints together (demand, capacity, tooling, options, "
+            "individual rationality); no single family relaxed gives a plan")
+
+
+def _row_name(key) -> str:
+    if isinstance(key, tuple):
+        parts = [str(k).replace("|", " in ") if "|" in str(k) else
+                 (f"FY{k}" if isinstance(k, (int, np.integer)) else str(k)) for k in key]
+        return ", ".join(parts)
+    return str(key)
+
+
+def plan(fp: Footprint, mode: str = "alliance", horizon: tuple[int, int] = (2026, 2030),
+         partners: list[str] | None = None, settings: Settings | None = None) -> PlanResult:
+    """Plan production, tooling and collaboration options over the horizon.
+
+    ``standalone``: each firm alone, with its own plants and no option with another firm.
+    ``alliance``: the partners' joint profit is maximised with each partner at or above its
+    standalone profit; fees between partners are transfers within each option's fee range.
+    ``partners`` defaults to the firms linked by options (standalone: every firm).
+    Returns a PlanResult with DataFrames companies, flows, utilisation, options, moves.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    settings = settings or Settings()
+    if tuple(settings.horizon) != tuple(horizon):
+        settings = Settings(**{**settings.__dict__, "horizon": tuple(horizon)})
+    if horizon[1] < horizon[0]:
+        raise ValueError(f"horizon {horizon[0]}-{horizon[1]} ends before it starts")
+    known = list(fp.companies["company"])
+    if partners is not None:
+        bad = [p for p in partners if p not in known]
+        if bad:
+            raise ValueError(f"unknown partner(s) {', '.join(bad)}; companies: "
+                             f"{', '.join(known)}")
+        companies = [c for c in known if c in set(partners)]
+    else:
+        companies = known if mode == "standalone" else default_partners(fp)
+    alone = {}
+    for c in companies:
+        d_c = build_inputs(fp, [c], settings)
+        alone[c] = (d_c, solve_inputs(d_c, settings))
+    standalone = {c: assemble(fp, d, s).companies.set_index("company").at[c, "profit_usd"]
+                  for c, (d, s) in alone.items()}
+    if mode == "standalone":
+        results = [assemble(fp, d, s, standalone) for d, s in alone.values()]
+        return PlanResult.concat(results, mode, settings, fp)
+    d = build_inputs(fp, companies, settings)
+    margin = settings.ir_margin_usd
+    try:
+        sol = solve_inputs(d, settings, {c: v + margin for c, v in standalone.items()})
+    except InfeasiblePlan:
+        if margin <= 0:
+            raise
+        sol = solve_inputs(d, settings, dict(standalone))
+    res = assemble(fp, d, sol, standalone)
+    return PlanResult.concat([res], mode, settings, fp)
+
+
+__all__ = ["MODES", "plan", "solve_inputs"]

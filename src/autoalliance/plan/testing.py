@@ -1,0 +1,108 @@
+"""Tiny alliance footprints for planner tests (public, so users' own tests can reuse them).
+
+``tiny_alliance_tables()``: two firms (alpha, beta), three vehicle plants (alpha's US and Japan
+plants, beta's US plant), four nameplates, demand for FY2026-FY2027, one tooling row, and one
+option of each kind (contract build, shared powertrain, joint vehicle, do nothing). Beta is short
+of US capacity and alpha's US plant has room, so the contract build is worth something.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from autoalliance.footprint import Footprint
+from autoalliance.testing import LAW_2025, SRC, tiny_footprint
+
+YEARS = (2026, 2027)
+
+
+def _rows(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame([{**r, "source": SRC, "assumption": ""} for r in rows])
+
+
+def tiny_alliance_tables() -> dict[str, pd.DataFrame]:
+    """Raw (string-celled as a CSV holds them) tables of the tiny alliance dataset."""
+    companies = _rows([
+        dict(company="alpha", name="Alpha Motor", currency="JPY", fiscal_year_start_month=4),
+        dict(company="beta", name="Beta Motor", currency="JPY", fiscal_year_start_month=4)])
+    fx = _rows([dict(currency="JPY", start="2020-01-01", end="2035-12-31", per_usd=150)])
+    plants = _rows([
+        dict(plant="a_us", company="alpha", name="Alpha US", country="US", kind="vehicle",
+             capacity_units=150000, utilisation=0.5, platforms="P"),
+        dict(plant="a_jp", company="alpha", name="Alpha Japan", country="JP", kind="vehicle",
+             capacity_units=200000, utilisation=0.8, platforms="P;Q"),
+        dict(plant="b_us", company="beta", name="Beta US", country="US", kind="vehicle",
+             capacity_units=120000, utilisation=0.95, platforms="R")])
+    nameplates = _rows([
+        dict(nameplate="a_suv", company="alpha", brand="Alpha", segment="compact_suv",
+             platform="P", powertrain="ice", category="car", msrp_usd=32000),
+        dict(nameplate="a_sedan", company="alpha", brand="Alpha", segment="midsize_sedan",
+             platform="Q", powertrain="hybrid", category="car", msrp_usd=30000),
+        dict(nameplate="b_suv", company="beta", brand="Beta", segment="compact_suv",
+             platform="R", powertrain="ice", category="car", msrp_usd=34000),
+        dict(nameplate="b_hyb", company="beta", brand="Beta", segment="midsize_sedan",
+             platform="R", powertrain="hybrid", category="car", msrp_usd=33000)])
+    dem = {"a_suv": (90000, 95000), "a_sedan": (70000, 72000), "b_suv": (110000, 115000),
+           "b_hyb": (50000, 52000)}
+    demand = _rows([dict(nameplate=n, market="US", fiscal_year=y, units=u)
+                    for n, us in dem.items() for y, u in zip((2025,) + YEARS, (us[0],) + us)])
+    today = [("a_suv", "a_us", 0.6), ("a_suv", "a_jp", 0.4), ("a_sedan", "a_jp", 1.0),
+             ("b_suv", "b_us", 1.0), ("b_hyb", "b_us", 1.0)]
+    sourcing = _rows([dict(nameplate=n, plant=p, market="US", fiscal_year=y, share=sh)
+                      for y in (2025,) + YEARS for n, p, sh in today])
+    cost = dict(usmca_qualifying="false")
+    costs = _rows([
+        dict(nameplate="a_suv", plant="a_us", customs_value_usd=26000, variable_cost_usd=24500,
+             us_content_share=1.0, logistics_usd=400, **cost),
+        dict(nameplate="a_suv", plant="a_jp", customs_value_usd=26000, variable_cost_usd=22000,
+             us_content_share=0.0, logistics_usd=1600, **cost),
+        dict(nameplate="a_sedan", plant="a_jp", customs_value_usd=24000,
+             variable_cost_usd=20500, us_content_share=0.0, logistics_usd=1600, **cost),
+        dict(nameplate="a_sedan", plant="a_us", customs_value_usd=24000,
+             variable_cost_usd=22800, us_content_share=1.0, logistics_usd=400, **cost),
+        dict(nameplate="b_suv", plant="b_us", customs_value_usd=27000, variable_cost_usd=25000,
+             us_content_share=1.0, logistics_usd=450, **cost),
+        dict(nameplate="b_suv", plant="a_us", customs_value_usd=27000, variable_cost_usd=25600,
+             us_content_share=1.0, logistics_usd=500, **cost),
+        dict(nameplate="b_hyb", plant="b_us", customs_value_usd=26500, variable_cost_usd=24000,
+             us_content_share=1.0, logistics_usd=450, **cost)])
+    parts = _rows([dict(plant="a_us", origin="JP", usmca_compliant="false", share=0.2),
+                   dict(plant="b_us", origin="JP", usmca_compliant="false", share=0.1)])
+    revenue = _rows([dict(nameplate="a_suv", market="US", net_price_usd=29500),
+                     dict(nameplate="a_sedan", market="US", net_price_usd=27000),
+                     dict(nameplate="b_suv", market="US", net_price_usd=30500),
+                     dict(nameplate="b_hyb", market="US", net_price_usd=29800)])
+    tooling = _rows([dict(plant="a_us", investment_usd=60e6, lead_time_years=1)])
+    options = _rows([
+        dict(option="cb", kind="contract_build", owner="beta", host="alpha",
+             nameplates="b_suv", plant="a_us", investment_usd=40e6, programme_cost_usd="",
+             programme_share_owner="", lead_time_years=1, capacity_units=60000,
+             fee_min_usd=300, fee_max_usd=2500, unit_cost_effect_usd=150),
+        dict(option="pt", kind="shared_powertrain", owner="alpha", host="beta",
+             nameplates="a_sedan", plant="", investment_usd=15e6, programme_cost_usd="",
+             programme_share_owner="", lead_time_years=0, capacity_units=50000,
+             fee_min_usd=100, fee_max_usd=400, unit_cost_effect_usd=-500),
+        dict(option="jv", kind="joint_vehicle", owner="alpha", host="beta",
+             nameplates="a_suv;b_suv", plant="", investment_usd=0, programme_cost_usd=120e6,
+             programme_share_owner=0.5, lead_time_years=1, capacity_units="",
+             fee_min_usd=0, fee_max_usd=0, unit_cost_effect_usd=-450),
+        dict(option="none", kind="do_nothing", owner="", host="", nameplates="", plant="",
+             investment_usd=0, programme_cost_usd="", programme_share_owner="",
+             lead_time_years=0, capacity_units="", fee_min_usd="", fee_max_usd="",
+             unit_cost_effect_usd="")])
+    return {"companies": companies, "fx": fx, "plants": plants, "nameplates": nameplates,
+            "demand": demand, "sourcing": sourcing, "costs": costs, "parts_content": parts,
+            "measures": pd.DataFrame(LAW_2025), "revenue": revenue, "tooling": tooling,
+            "options": options}
+
+
+def tiny_alliance(folder: str | Path, **overrides) -> Footprint:
+    """Write the tiny alliance dataset (with table overrides) to ``folder`` and load it."""
+    tables = tiny_alliance_tables()
+    tables.update(overrides)
+    return tiny_footprint(folder, **tables)
+
+
+__all__ = ["YEARS", "tiny_alliance", "tiny_alliance_tables"]
