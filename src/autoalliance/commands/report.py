@@ -1,0 +1,79 @@
+"""Commands of the report area: ``report`` (HTML and Excel), ``serve`` (web dashboard),
+``casestudy`` (docs/nissan-honda.md and its figures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    from autoalliance.cli import console, handles_errors, print_json
+
+    @app.command()
+    @handles_errors
+    def report(source: str | None = typer.Argument(
+                   None, metavar="[PATH|RUN]",
+                   help="Dataset folder or .xlsx workbook (default: the bundled "
+                        "nissan_honda_2025), or a run id of the results store"),
+               out: Path | None = typer.Option(None, "--out",
+                                                  help="HTML report to write (default "
+                                                       "report.html unless only --xlsx)"),
+               xlsx: Path | None = typer.Option(None, "--xlsx",
+                                                   help="Also write the dataset and the "
+                                                        "report's tables to this workbook"),
+               fy: int = typer.Option(2025, "--fy", help="Fiscal year of the exposure charts"),
+               stages: str = typer.Option("exposure,plan,sharing,scenarios,sensitivity",
+                                          "--stages", help="Stages to include (comma list)"),
+               json_out: bool = typer.Option(False, "--json",
+                                             help="Print the report's numbers as JSON")):
+        """Self-contained HTML report (charts, offline) and/or an Excel workbook."""
+        from autoalliance.report import build, write_html, write_workbook
+        from autoalliance.report.source import resolve
+
+        fp, scenario_results = resolve(source)
+        wanted = tuple(s.strip() for s in stages.split(",") if s.strip())
+        rd = build(fp, fy=fy, stages=wanted, scenario_results=scenario_results)
+        if out is None and xlsx is None:
+            out = Path("report.html")
+        if out is not None:
+            write_html(rd, out)
+        if xlsx is not None:
+            write_workbook(fp, xlsx, rd.tables)
+        if json_out:
+            print_json(rd.to_json())
+            return
+        for stage, why in rd.notes.items():
+            console.print(f"[yellow]{stage} left out:[/] {why.splitlines()[0]}", highlight=False)
+        for p in (out, xlsx):
+            if p is not None:
+                console.print(f"[green]wrote[/] {p}")
+
+    @app.command()
+    def serve(host: str = typer.Option("127.0.0.1", "--host",
+                                       help="Address to bind; anything but loopback needs a "
+                                            "token"),
+              port: int = typer.Option(8501, "--port"),
+              token: str | None = typer.Option(None, "--token", envvar="AUTOALLIANCE_TOKEN",
+                                                  help="Access token (required beyond "
+                                                       "localhost; generated when not given)"),
+              data_dir: Path | None = typer.Option(None, "--data-dir",
+                                                      help="Folder of datasets to offer "
+                                                           "besides the bundled ones")):
+        """Web dashboard: pick a dataset, edit tariffs, FX and option costs, see the charts."""
+        from autoalliance.report.serve import run
+
+        raise typer.Exit(run(host=host, port=port, token=token, data_dir=data_dir))
+
+    @app.command()
+    @handles_errors
+    def casestudy(out: Path = typer.Option(Path("docs"), "--out",
+                                           help="Folder for nissan-honda.md and img/"),
+                  path: Path | None = typer.Option(None, "--data",
+                                                      help="Dataset (default: bundled)")):
+        """Write the Nissan-Honda case study (markdown, figures, tables) from the dataset."""
+        from autoalliance.report.casestudy import write
+
+        md = write(path, out)
+        console.print(f"[green]wrote[/] {md}")

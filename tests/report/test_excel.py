@@ -1,0 +1,98 @@
+"""Workbooks: dataset -> workbook -> dataset is identical; formula-like text never runs."""
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from autoalliance.cli import app
+from autoalliance.footprint import _csv_ready, load_footprint
+from autoalliance.report import build, write_workbook
+from autoalliance.report.excel import neutralise, read_csv, restore, write_csv
+from autoalliance.testing import tiny_tables, write_tables
+
+RISKY = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "-",
+         "- a dash note", "'quoted", "''twice", "=", "plain"]
+
+
+def assert_same(a, b):
+    assert sorted(a.tables) == sorted(b.tables)
+    for name in a.tables:
+        # the text a CSV or workbook holds, cell by cell, and the typed values
+        pd.testing.assert_frame_equal(_csv_ready(a.tables[name], name),
+                                      _csv_ready(b.tables[name], name), obj=name)
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name], check_dtype=False,
+                                      obj=name)
+
+
+def test_bundled_dataset_round_trips_through_a_workbook(tmp_path):
+    fp = load_footprint()
+    book = write_workbook(fp, tmp_path / "book.xlsx")
+    assert_same(fp, load_footprint(book))
+    wb = load_workbook(book, read_only=True)
+    assert set(fp.tables) | {"_schema"} == set(wb.sheetnames)
+    notes = pd.read_excel(book, sheet_name="_schema")
+    row = notes[(notes["table"] == "plants") & (notes["column"] == "capacity_units")].iloc[0]
+    assert row["unit"] == "units/year" and row["description"]
+
+
+def test_formula_like_text_is_neutralised_and_round_trips(tmp_path):
+    t = tiny_tables()
+    # (a lone CR cannot start a cell of a CSV dataset: the CSV reader reads it as a newline)
+    texts = [x for x in RISKY if x != "\rCR"]
+    t["measures"]["assumption"] = [texts[i % len(texts)] for i in range(len(t["measures"]))]
+    t["plants"].loc[0, "name"] = "=cmd|' /C calc'!A0"
+    fp = load_footprint(write_tables(t, tmp_path / "risky"))
+    book = write_workbook(fp, tmp_path / "book.xlsx")
+    wb = load_workbook(book)  # not data_only: formulas would show up as formulas here
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and cell.value[:1] in "=+-@\t\r":
+                    assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
+    assert wb["plants"]["C2"].value == "=cmd|' /C calc'!A0"
+    assert_same(fp, load_footprint(book))
+
+
+def test_result_sheets_keep_negative_numbers_as_numbers(tmp_path):
+    fp = load_footprint(write_tables(tiny_tables(), tmp_path / "tiny"))
+    rd = build(fp, stages=("exposure",))
+    book = write_workbook(fp, tmp_path / "book.xlsx", rd.tables)
+    wb = load_workbook(book)
+    ws = wb["_exposure_by_company"]
+    header = [c.value for c in ws[1]]
+    offset = ws.cell(row=2, column=header.index("offset_usd") + 1)
+    assert offset.data_type == "n" and offset.value < 0
+    back = pd.read_excel(book, sheet_name="_exposure_by_company")
+    assert back["offset_usd"].iloc[0] == pytest.approx(rd.tables["exposure_by_company"]
+                                                        ["offset_usd"].iloc[0], rel=1e-15)
+    assert_same(fp, load_footprint(book))  # result sheets are skipped by the dataset reader
+
+
+@pytest.mark.parametrize("text", RISKY)
+def test_csv_neutralise_is_reversible(text):
+    safe = neutralise(text)
+    assert safe[:1] not in ("=", "+", "-", "@", "\t", "\r")
+    assert restore(safe) == text
+
+
+def test_csv_export_round_trip_keeps_numbers(tmp_path):
+    frame = pd.DataFrame({"label": RISKY, "value": [-1.5, 2.0, -3.25] * 4})
+    p = write_csv(frame, tmp_path / "t.csv")
+    raw = p.read_text()
+    assert "\n=" not in raw and "\n+" not in raw and "\n@" not in raw
+    assert "-1.5" in raw  # numbers are never quoted
+    pd.testing.assert_frame_equal(read_csv(p), frame)
+
+
+def test_report_xlsx_from_the_command_line(tmp_path):
+    tiny = write_tables(tiny_tables(), tmp_path / "tiny")
+    book = tmp_path / "out.xlsx"
+    r = CliRunner().invoke(app, ["report", str(tiny), "--xlsx", str(book), "--stages",
+                                 "exposure"])
+    assert r.exit_code == 0, r.output
+    assert not (tmp_path / "report.html").exists()
+    names = load_workbook(book, read_only=True).sheetnames
+    assert "_exposure_by_company" in names and "measures" in names
+    assert_same(load_footprint(tiny), load_footprint(book))

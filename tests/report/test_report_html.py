@@ -1,0 +1,101 @@
+"""The HTML report: self-contained, its numbers equal the CLI's JSON, missing stages explained."""
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from autoalliance.cli import app
+from autoalliance.footprint import load_footprint
+from autoalliance.report import build, write_html
+from autoalliance.report.charts import charts
+from autoalliance.report.sensitivity import tornado
+from autoalliance.testing import tiny_tables, write_tables
+from autoalliance.trade import exposure, summarise
+
+runner = CliRunner()
+DATA = re.compile(r"<script type='application/json' id='report-data'>(.*?)</script>", re.S)
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    return write_tables(tiny_tables(), tmp_path / "tiny")
+
+
+def points(trace) -> int:
+    if trace.type == "sankey":
+        return len(trace.link.value)
+    return len(trace.y if trace.y is not None else trace.x)
+
+
+def report_data(html: str) -> dict:
+    return json.loads(DATA.search(html).group(1))
+
+
+def test_report_numbers_equal_cli_json(tiny, tmp_path):
+    out = tmp_path / "r.html"
+    r = runner.invoke(app, ["report", str(tiny), "--out", str(out), "--stages", "exposure"])
+    assert r.exit_code == 0, r.output
+    html = out.read_text()
+    assert not re.search(r"<(script|link)[^>]+(src|href)=", html)  # nothing fetched
+    data = report_data(html)
+    cli = json.loads(runner.invoke(app, ["exposure", str(tiny), "--json"]).stdout)
+    assert data["tables"]["exposure_by_company"] == cli
+    by_np = json.loads(runner.invoke(app, ["exposure", str(tiny), "--by", "nameplate",
+                                           "--json"]).stdout)
+    assert data["tables"]["exposure_by_nameplate"] == by_np
+
+
+def test_every_exposure_chart_has_data_and_later_stages_say_why(tiny):
+    fp = load_footprint(tiny)
+    rd = build(fp)  # all stages: those that cannot run on the tiny dataset leave a note
+    by_id = {c.id: c for c in charts(rd)}
+    for cid in ("duty-timeline", "unit-duty", "utilisation", "flows-today"):
+        fig = by_id[cid].figure
+        assert fig is not None and fig.data, cid
+        assert sum(points(t) for t in fig.data) > 0, cid
+    for stage in ("sharing", "scenarios", "sensitivity"):
+        assert stage in rd.notes
+    # the duty chart marks the policy changes inside FY2025 (April 2025 - March 2026)
+    dates = [p["date"] for p in rd.policy_dates]
+    assert {"2025-04-03", "2025-05-03", "2025-09-16"} <= set(dates)
+    html = write_html(rd, tiny.parent / "r.html").read_text()
+    assert html.count("Not shown:") == sum(1 for c in charts(rd) if c.figure is None)
+
+
+def test_monthly_duty_adds_up_to_the_year(tiny):
+    fp = load_footprint(tiny)
+    rd = build(fp, stages=("exposure",))
+    year = summarise(exposure(fp, [2025]), "company")
+    monthly = rd.tables["exposure_by_month_origin"].groupby("company")["duty_usd"].sum()
+    assert monthly["acme"] == pytest.approx(year.set_index("company").at["acme", "duty_usd"])
+
+
+def test_hostile_text_cannot_break_out_of_the_data_block(tmp_path):
+    t = tiny_tables()
+    evil = "</script><script>alert(1)</script>"
+    t["nameplates"].loc[0, "brand"] = evil
+    t["companies"].loc[0, "name"] = evil
+    fp = load_footprint(write_tables(t, tmp_path / "evil"))
+    rd = build(fp, stages=("exposure",))
+    rd.meta["dataset"] = evil
+    html = write_html(rd, tmp_path / "r.html").read_text()
+    assert "<script>alert(1)" not in html
+    assert report_data(html)["meta"]["dataset"] == evil
+
+
+def test_tornado_ranks_inputs_by_swing(tiny):
+    fp = load_footprint(tiny)
+
+    def cost(f):
+        return float(exposure(f, [2025])["tariff_cost_usd"].sum())
+
+    t = tornado(fp, cost, top=3)
+    assert len(t) == 3
+    assert list(t["swing"]) == sorted(t["swing"], reverse=True)
+    assert t.loc[0, "input"] in {"demand acme", "rate s232_vehicles"}
+    base = cost(fp)
+    assert (t["metric_base"] == base).all()
+    assert isinstance(t, pd.DataFrame)
