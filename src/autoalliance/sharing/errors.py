@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from autoalliance.errors import AutoallianceError
 
-class GameError(ValueError):
+
+class GameError(AutoallianceError, ValueError):
     """A coalitional game, allocation or fee schedule is malformed or has no solution."""
