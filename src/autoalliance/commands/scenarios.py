@@ -1,0 +1,249 @@
+"""Scenario commands: ``scenarios`` (check a file), ``sweep``, ``montecarlo``, ``robust``, ``runs``.
+
+Scenario file errors print as ``file, line L, key K: message`` with exit code 2 and nothing
+written; an interrupted sweep keeps what finished and exits with 130 (``--resume`` finishes it).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from autoalliance.cli import (
+    JsonOpt,
+    console,
+    err_console,
+    handles_errors,
+    money,
+    print_json,
+    records,
+    table,
+)
+
+StoreOpt = typer.Option(None, "--store", help="Results store, a DuckDB file (default: "
+                        "$AUTOALLIANCE_STORE or ./runs.duckdb)")
+DatasetOpt = typer.Option(None, "--dataset", help="Dataset folder or .xlsx (default: the file's "
+                          "`dataset`, else the bundled nissan_honda_2025)")
+WorkersOpt = typer.Option(1, "--workers", min=1, help="Local worker processes")
+ClusterOpt = typer.Option(None, "--cluster", help="Scheduler address of an existing Dask "
+                          "cluster (tcp://HOST:PORT); runs there instead of locally")
+ResumeOpt = typer.Option(False, "--resume", help="Skip every run the store already holds")
+StagesOpt = typer.Option(None, "--stages", help="Comma-separated stages (default: the file's, "
+                         "else every stage available)")
+
+
+def _dataset_for(sset, dataset: Path | None):
+    from autoalliance.footprint import load_footprint
+
+    if dataset is not None:
+        return load_footprint(dataset)
+    if sset.spec.dataset:
+        cand = (sset.path.parent / sset.spec.dataset) if sset.path else Path(sset.spec.dataset)
+        return load_footprint(cand if cand.exists() else sset.spec.dataset)
+    return load_footprint(None)
+
+
+def _settings(sset, stages: str | None):
+    from autoalliance.scenarios.sweep import resolve_settings
+
+    chosen = [s.strip() for s in stages.split(",") if s.strip()] if stages else sset.spec.stages
+    return resolve_settings(chosen, sset.spec.fiscal_years, sset.spec.horizon)
+
+
+def _run_sweep(fp, scenarios, store, settings, workers, cluster, resume, json_out, label,
+               check=True, scenario_set=None):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from autoalliance.scenarios.sweep import SweepInterrupted, sweep
+
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                        MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"),
+                        TimeElapsedColumn(), TimeRemainingColumn(), console=err_console,
+                        transient=False)
+    task = progress.add_task(label, total=None, failed=0)
+
+    def on_start(total, skipped):
+        progress.update(task, total=total, completed=skipped)
+
+    def on_result(rec):
+        progress.advance(task)
+        if rec.status != "ok":
+            progress.update(task, failed=progress.tasks[0].fields["failed"] + 1)
+            progress.console.print(f"[yellow]run {rec.scenario} failed:[/] {rec.error}",
+                                   highlight=False, markup=True)
+
+    with progress:
+        try:
+            report = sweep(fp, scenarios, store, settings=settings, workers=workers,
+                           cluster=cluster, resume=resume, on_start=on_start,
+                           on_result=on_result, check=check, scenario_set=scenario_set)
+        except SweepInterrupted as e:
+            progress.stop()
+            err_console.print(f"[bold yellow]{e}[/]", highlight=False)
+            raise typer.Exit(130) from None
+    return report
+
+
+def _comparison(store, scenario_set: str | None, metric: str, keys=None) -> pd.DataFrame:
+    """Latest ok run per scenario: the metric summed over periods, by company."""
+    runs = store.runs(scenario_set=scenario_set)
+    runs = runs[runs["status"].eq("ok")]
+    if keys is not None:
+        runs = runs[runs["run_key"].isin(keys)]
+    runs = runs.sort_values("finished_at").drop_duplicates(["scenario_set", "scenario"],
+                                                            keep="last")
+    m = store.metrics(list(runs["run_key"]), metric=metric)
+    if m.empty:
+        return pd.DataFrame(columns=["scenario_set", "scenario", "company", "metric", "value"])
+    return m.groupby(["scenario_set", "scenario", "company", "metric"], as_index=False)[
+        "value"].sum()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("scenarios")
+    @handles_errors
+    def scenarios_cmd(file: str = typer.Argument(..., help="Scenario file (YAML) or the name of "
+                                                 "one in the bundled library (policy_2026)"),
+                      dataset: Path | None = DatasetOpt, json_out: bool = JsonOpt):
+        """Check a scenario file against the schema and the dataset; list its scenarios."""
+        from autoalliance.scenarios import check_scenarios, load_scenarios
+
+        sset = load_scenarios(file)
+        check_scenarios(_dataset_for(sset, dataset), sset.scenarios, sset.origins)
+        rows = [{"scenario": s.name, "tables": ", ".join(s.overrides) +
+                 (", fx" if s.fx_paths and "fx" not in s.overrides else ""),
+                 "description": " ".join(s.description.split()),
+                 "hash": s.content_hash()[:12]} for s in sset.scenarios]
+        if json_out:
+            print_json({"set": sset.name, "path": str(sset.path), "valid": True,
+                        "scenarios": rows, "sets": sset.spec.sets,
+                        "montecarlo": sset.spec.montecarlo is not None})
+            return
+        console.print(table(f"{sset.name}: {len(rows)} scenario(s), valid", pd.DataFrame(rows),
+                            {}))
+
+    @app.command()
+    @handles_errors
+    def sweep(file: str = typer.Argument(..., help="Scenario file (YAML) or the name of one in "
+                                         "the bundled library (policy_2026)"),
+              workers: int = WorkersOpt, cluster: str | None = ClusterOpt,
+              resume: bool = ResumeOpt, store: Path | None = StoreOpt,
+              dataset: Path | None = DatasetOpt, stages: str | None = StagesOpt,
+              subset: str | None = typer.Option(None, "--set", help="Run only a named set "
+                                                   "of the file (its `sets`)"),
+              json_out: bool = JsonOpt):
+        """Run a scenario set locally (--workers) or on a Dask cluster (--cluster); each run is
+        written to the store as it finishes; --resume recomputes nothing already stored."""
+        from autoalliance.scenarios import load_scenarios
+        from autoalliance.store import Store
+
+        sset = load_scenarios(file)
+        if subset:
+            sset = sset.subset(subset)
+        fp = _dataset_for(sset, dataset)
+        st = Store(store)
+        report = _run_sweep(fp, sset, st, _settings(sset, stages), workers, cluster, resume,
+                            json_out, f"sweep {sset.name}")
+        if json_out:
+            out = report.to_dict()
+            out["store"] = str(st.path)
+            out["runs"] = records(st.runs(sweep_id=report.sweep_id).drop(
+                columns=["settings", "params"]))
+            print_json(out)
+            return
+        console.print(f"[green]{report.written} run(s) written[/], {report.skipped} already in "
+                      f"the store, {report.failed} failed; {report.seconds:.1f} s "
+                      f"({report.runs_per_minute:.1f} runs/min) -> {st.path}", highlight=False)
+
+    @app.command()
+    @handles_errors
+    def runs(store: Path | None = StoreOpt,
+             scenario_set: str | None = typer.Option(None, "--set", help="Only this set"),
+             metric: str = typer.Option("tariff_cost_usd", "--metric", help="Metric compared "
+                                        "across scenarios (summed over periods)"),
+             limit: int = typer.Option(50, "--limit", help="Most runs listed"),
+             json_out: bool = JsonOpt):
+        """List the runs in the store and compare a metric across scenarios by company."""
+        from autoalliance.store import Store
+
+        st = Store(store)
+        if not st.path.exists():
+            raise ValueError(f"no results store at {st.path} (run `autoalliance sweep` first)")
+        r = st.runs(scenario_set=scenario_set)
+        cmp_ = _comparison(st, scenario_set, metric)
+        if json_out:
+            shown = r.drop(columns=["params"]).head(limit).copy()
+            for c in ("settings", "timings"):
+                shown[c] = shown[c].map(lambda v: json.loads(v) if v else None)
+            print_json({"store": str(st.path), "total": len(r), "runs": records(shown),
+                        "compare": records(cmp_)})
+            return
+        shown = r.head(limit).assign(
+            dataset_hash=r["dataset_hash"].str[:10], finished=r["finished_at"].astype(str).str[:19],
+            error=r["error"].fillna("").str[:40])[
+            ["scenario_set", "scenario", "status", "seconds", "stages", "dataset",
+             "dataset_hash", "code_version", "finished", "error"]]
+        console.print(table(f"Runs in {st.path} ({len(r)} in all, newest first)", shown,
+                            {"seconds": lambda v: f"{v:.2f}"}))
+        if not cmp_.empty:
+            piv = cmp_.pivot_table(index=["scenario_set", "scenario"], columns="company",
+                                   values="value", aggfunc="sum").reset_index()
+            piv.columns.name = None
+            fmt = {c: money for c in piv.columns if c not in ("scenario_set", "scenario")}
+            console.print(table(f"{metric} by scenario and company (latest run of each; summed "
+                                "over periods; USD in millions)", piv, fmt))
+
+    @app.command()
+    @handles_errors
+    def montecarlo(file: str = typer.Argument(..., help="Scenario file with a `montecarlo` "
+                                              "section (policy_2026)"),
+                   samples: int | None = typer.Option(None, "--samples", min=1),
+                   seed: int | None = typer.Option(None, "--seed"),
+                   workers: int = WorkersOpt, cluster: str | None = ClusterOpt,
+                   resume: bool = ResumeOpt, store: Path | None = StoreOpt,
+                   dataset: Path | None = DatasetOpt, stages: str | None = StagesOpt,
+                   json_out: bool = JsonOpt):
+        """Sample futures (tariff regime by quarter, FX random walk, demand) and report each
+        company's duty, profit and alliance gain as quantiles; runs go to the store."""
+        from autoalliance.scenarios import load_scenarios
+        from autoalliance.scenarios.montecarlo import sample_scenarios, summarise
+        from autoalliance.store import Store
+
+        sset = load_scenarios(file)
+        if sset.spec.montecarlo is None:
+            raise ValueError(f"{sset.path} has no montecarlo section")
+        mc = sset.spec.montecarlo
+        mc = mc.model_copy(update={k: v for k, v in (("samples", samples), ("seed", seed))
+                                   if v is not None})
+        fp = _dataset_for(sset, dataset)
+        draws = sample_scenarios(fp, sset, mc)
+        st = Store(store)
+        label = f"{sset.name}:montecarlo:seed{mc.seed}"
+        report = _run_sweep(fp, draws, st, _settings(sset, stages), workers, cluster, resume,
+                            json_out, f"monte carlo {sset.name}", check=False,
+                            scenario_set=label)
+        m = st.metrics(report.run_keys)
+        q, p = summarise(m)
+        if json_out:
+            print_json({"scenario_set": label, "samples": mc.samples, "seed": mc.seed,
+                        "sweep": report.to_dict() | {"run_keys": None},
+                        "quantiles": records(q), "p_alliance_beats_standalone": records(p)})
+            return
+        shown = q[q["metric"].isin(["tariff_cost_usd", "duty_usd", "profit_usd",
+                                    "alliance_gain_usd"])]
+        fmt = {c: money for c in ["mean", "p05", "p25", "p50", "p75", "p95"]}
+        console.print(table(f"Monte Carlo, {mc.samples} samples, seed {mc.seed} (USD in "
+                            "millions)", shown.drop(columns=["n"]), fmt))
+        if len(p):
+            console.print(table("Probability the alliance beats standalone", p,
+                                {"p_beats_standalone": lambda v: f"{v:.0%}"}))

@@ -1,0 +1,334 @@
+"""Sweeps: run a scenario set on local processes or an existing Dask cluster, writing each result
+to the store as it finishes; ``resume`` skips every run the store already holds.
+
+A run is ``execute(fp, task)``: apply the scenario to the footprint, compute the stages, return a
+``RunRecord``. The same function runs under every executor, so the executors differ only in where
+it runs:
+
+- ``SerialExecutor``: in this process (``workers=1``);
+- ``ProcessExecutor``: a pool of local processes, each given the footprint once;
+- ``DaskExecutor``: an existing ``distributed`` cluster (scheduler address or ``Client``); the
+  footprint is scattered to the workers once.
+
+The run key is a hash of (dataset hash, scenario name, scenario content hash, stages and their
+settings, code version): resuming recomputes exactly the runs whose key is not in the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from autoalliance.errors import AutoallianceError
+from autoalliance.footprint import Footprint
+from autoalliance.scenarios.overrides import apply_scenario, check_scenarios
+from autoalliance.scenarios.spec import Scenario, ScenarioSet
+from autoalliance.scenarios.stages import STAGES, RunSettings, available_stages
+from autoalliance.store import RunRecord, Store
+
+ENV_CODE_VERSION = "AUTOALLIANCE_CODE_VERSION"
+
+
+class SweepInterrupted(AutoallianceError):
+    """The sweep was interrupted; the runs finished so far are in the store."""
+
+    def __init__(self, report: SweepReport):
+        self.report = report
+        super().__init__(f"interrupted: {report.written} run(s) written to the store, "
+                         f"{report.remaining} not done; rerun with --resume to finish")
+
+
+@cache
+def _source_hash() -> str:
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*.py")):
+        h.update(str(p.relative_to(root)).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def code_version() -> str:
+    """The package version and a hash of its source (``AUTOALLIANCE_CODE_VERSION`` overrides):
+    a run computed by other code is another run."""
+    env = os.environ.get(ENV_CODE_VERSION)
+    if env:
+        return env
+    from autoalliance import __version__
+
+    return f"{__version__}+{_source_hash()}"
+
+
+def run_key(dataset_hash: str, scenario: Scenario, settings: RunSettings, version: str) -> str:
+    body = json.dumps([dataset_hash, scenario.name, scenario.content_hash(), settings.to_dict(),
+                       version], sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class RunTask:
+    scenario: Scenario
+    settings: RunSettings
+    run_key: str
+    dataset_hash: str
+    dataset: str
+    code_version: str
+    scenario_set: str | None = None
+    sweep_id: str | None = None
+
+
+def execute(fp: Footprint, task: RunTask) -> RunRecord:
+    """One run: the scenario applied to ``fp``, each stage computed. Errors become a record with
+    status ``error`` (the sweep goes on; ``--resume`` retries them)."""
+    t0 = time.time()
+    timings: dict[str, float] = {}
+    rec = RunRecord(run_key=task.run_key, scenario=task.scenario.name,
+                    scenario_hash=task.scenario.content_hash(), dataset_hash=task.dataset_hash,
+                    stages=list(task.settings.stages), code_version=task.code_version,
+                    sweep_id=task.sweep_id, scenario_set=task.scenario_set, dataset=task.dataset,
+                    settings=task.settings.to_dict(), started_at=t0,
+                    worker=f"{socket.gethostname()}:{os.getpid()}", params=task.scenario.params)
+    try:
+        t = time.perf_counter()
+        sfp = apply_scenario(fp, task.scenario, validate=True)
+        timings["apply_s"] = time.perf_counter() - t
+        frames, result = [], {}
+        for name in task.settings.stages:
+            t = time.perf_counter()
+            out = STAGES[name].fn(sfp, task.settings)
+            timings[f"{name}_s"] = time.perf_counter() - t
+            frames.append(out.metrics.assign(stage=name))
+            result[name] = out.payload
+        rec.metrics = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        rec.result = result
+    except Exception as e:  # recorded, not raised: one bad future must not stop a sweep
+        rec.status = "error"
+        rec.error = f"{type(e).__name__}: {e}"
+    rec.finished_at = time.time()
+    rec.seconds = rec.finished_at - t0
+    rec.timings = timings
+    return rec
+
+
+# ---------------------------------------------------------------- executors
+
+class SerialExecutor:
+    """Runs in this process, one after another."""
+
+    name = "serial"
+
+    def run(self, fp: Footprint, tasks: list[RunTask]) -> Iterator[RunRecord]:
+        for task in tasks:
+            yield execute(fp, task)
+
+
+_WORKER_FP: Footprint | None = None
+
+
+def _init_worker(fp: Footprint) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    global _WORKER_FP
+    _WORKER_FP = fp
+
+
+def _execute_in_worker(task: RunTask) -> RunRecord:
+    return execute(_WORKER_FP, task)
+
+
+class ProcessExecutor:
+    """A pool of local processes (spawned), each given the footprint once."""
+
+    name = "processes"
+
+    def __init__(self, workers: int):
+        self.workers = max(1, int(workers))
+
+    def run(self, fp: Footprint, tasks: list[RunTask]) -> Iterator[RunRecord]:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        pool = ProcessPoolExecutor(max_workers=min(self.workers, max(1, len(tasks))),
+                                   mp_context=mp.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(fp,))
+        clean = False
+        try:
+            futures = [pool.submit(_execute_in_worker, t) for t in tasks]
+            for f in as_completed(futures):
+                yield f.result()
+            clean = True
+        finally:
+            if not clean:
+                procs = list(getattr(pool, "_processes", {}).values())
+                pool.shutdown(wait=False, cancel_futures=True)
+                for p in procs:
+                    p.terminate()
+            else:
+                pool.shutdown(wait=True)
+
+
+class DaskExecutor:
+    """An existing Dask ``distributed`` cluster: a scheduler address (``tcp://HOST:PORT``) or a
+    ``distributed.Client``. The footprint is scattered to every worker once."""
+
+    name = "dask"
+
+    def __init__(self, cluster):
+        self.cluster = cluster
+
+    def run(self, fp: Footprint, tasks: list[RunTask]) -> Iterator[RunRecord]:
+        try:
+            from distributed import Client, as_completed
+        except ImportError:
+            raise AutoallianceError("running on a Dask cluster needs dask[distributed]: "
+                                    "pip install 'autoalliance[dask]'") from None
+        own = not isinstance(self.cluster, Client)
+        try:
+            client = Client(self.cluster, timeout="20s") if own else self.cluster
+        except OSError as e:
+            raise AutoallianceError(f"cannot reach the Dask scheduler at {self.cluster}: {e}") \
+                from None
+        futures = []
+        clean = False
+        try:
+            fp_future = client.scatter(fp, broadcast=True, hash=False)
+            futures = [client.submit(execute, fp_future, t, key=f"autoalliance-run-{t.run_key}",
+                                     pure=False, retries=1) for t in tasks]
+            for f in as_completed(futures):
+                yield f.result()
+            clean = True
+        finally:
+            if not clean and futures:
+                client.cancel(futures)
+            if own:
+                client.close()
+
+
+def make_executor(workers: int = 1, cluster=None):
+    if cluster is not None:
+        return DaskExecutor(cluster)
+    return ProcessExecutor(workers) if workers > 1 else SerialExecutor()
+
+
+# ---------------------------------------------------------------- the sweep
+
+@dataclass
+class SweepReport:
+    sweep_id: str
+    scenario_set: str
+    executor: str
+    total: int
+    skipped: int = 0
+    written: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    run_keys: list[str] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.skipped - self.written
+
+    @property
+    def runs_per_minute(self) -> float:
+        return 60.0 * self.written / self.seconds if self.seconds > 0 else float("nan")
+
+    def to_dict(self) -> dict:
+        return {"sweep_id": self.sweep_id, "scenario_set": self.scenario_set,
+                "executor": self.executor, "total": self.total, "skipped": self.skipped,
+                "written": self.written, "failed": self.failed,
+                "seconds": round(self.seconds, 3),
+                "runs_per_minute": round(self.runs_per_minute, 2) if self.written else None,
+                "run_keys": self.run_keys}
+
+
+def resolve_settings(spec_stages: Iterable[str] | None, fiscal_years=None,
+                     horizon=(2026, 2030)) -> RunSettings:
+    """Run settings with the stage list checked: None means every stage available."""
+    stages = list(spec_stages) if spec_stages is not None else available_stages()
+    for s in stages:
+        if s not in STAGES:
+            raise AutoallianceError(f"unknown stage {s!r} (stages: {', '.join(STAGES)})")
+        if not STAGES[s].available():
+            raise AutoallianceError(f"stage {s!r} is not available in this installation "
+                                    f"(available: {', '.join(available_stages())})")
+    return RunSettings(stages=tuple(stages),
+                       fiscal_years=None if fiscal_years is None else tuple(fiscal_years),
+                       horizon=tuple(horizon))
+
+
+def settings_of(sset: ScenarioSet) -> RunSettings:
+    s = sset.spec
+    return resolve_settings(s.stages, s.fiscal_years, s.horizon)
+
+
+def plan_tasks(fp: Footprint, scenarios: list[Scenario], settings: RunSettings,
+               scenario_set: str | None = None, sweep_id: str | None = None) -> list[RunTask]:
+    version = code_version()
+    h = fp.content_hash()
+    return [RunTask(sc, settings, run_key(h, sc, settings, version), h, fp.name, version,
+                    scenario_set, sweep_id) for sc in scenarios]
+
+
+def sweep(fp: Footprint, scenarios: ScenarioSet | list[Scenario], store: Store,
+          settings: RunSettings | None = None, workers: int = 1, cluster=None,
+          resume: bool = False, on_start: Callable[[int, int], None] | None = None,
+          on_result: Callable[[RunRecord], None] | None = None, check: bool = True,
+          scenario_set: str | None = None) -> SweepReport:
+    """Run every scenario, writing each finished run to ``store`` at once.
+
+    ``resume``: skip runs whose key the store holds with status ok. Without it every run is
+    computed again and replaces its row. ``check``: apply every scenario once in this process
+    first, so an invalid override stops the sweep before anything is written.
+    Ctrl-C raises ``SweepInterrupted`` once the runs finished so far are written.
+    """
+    if isinstance(scenarios, ScenarioSet):
+        settings = settings or settings_of(scenarios)
+        origins = scenarios.origins
+        scenario_set = scenario_set or scenarios.name
+        scenarios = scenarios.scenarios
+    else:
+        origins = {}
+        settings = settings or resolve_settings(None)
+    if check:
+        check_scenarios(fp, scenarios, origins)
+    sweep_id = uuid.uuid4().hex[:12]
+    tasks = plan_tasks(fp, scenarios, settings, scenario_set, sweep_id)
+    keys = [t.run_key for t in tasks]
+    if len(set(keys)) != len(keys):
+        raise AutoallianceError("two scenarios of the sweep have the same name and content")
+    store.init()
+    done = store.finished(keys) if resume else set()
+    todo = [t for t in tasks if t.run_key not in done]
+    executor = make_executor(workers, cluster)
+    report = SweepReport(sweep_id, scenario_set or "adhoc", executor.name, len(tasks),
+                         skipped=len(tasks) - len(todo), run_keys=keys)
+    if on_start:
+        on_start(len(tasks), report.skipped)
+    t0 = time.perf_counter()
+    results = executor.run(fp, todo) if todo else iter(())
+    try:
+        for rec in results:
+            store.write(rec)
+            report.written += 1
+            report.failed += rec.status != "ok"
+            if on_result:
+                on_result(rec)
+    except KeyboardInterrupt:
+        results.close()
+        report.seconds = time.perf_counter() - t0
+        raise SweepInterrupted(report) from None
+    finally:
+        results.close()
+    report.seconds = time.perf_counter() - t0
+    return report
