@@ -64,3 +64,14 @@ def test_dataset_error_is_rendered_without_traceback(tmp_path):
     assert r.exit_code == 2
     assert "plants.csv, row 2, column capacity_units: -5 is negative" in r.output
     assert "Traceback" not in r.output
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    r = runner.invoke(app, ["demo", "--out", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.output
+    assert "dataset valid" in r.stdout and "Calibration" in r.stdout
+    for name in ["exposure_fy2025_by_month.csv", "exposure_fy2025_by_company.csv",
+                 "calibration.csv"]:
+        assert (tmp_path / "out" / name).stat().st_size > 0
+    cal = __import__("pandas").read_csv(tmp_path / "out" / "calibration.csv")
+    assert set(cal["company"]) == {"nissan", "honda", "mitsubishi"}

@@ -55,3 +55,59 @@ def calibrate(fp: Footprint) -> pd.DataFrame:
     latest = rep.groupby(["company", "period"])["as_of"].transform("max").eq(rep["as_of"])
     out["latest"] = latest.to_numpy()
     return out.sort_values(["company", "period", "as_of"]).reset_index(drop=True)
+
+
+def _perturbations(fp: Footprint) -> dict[str, tuple]:
+    """Named one-at-a-time changes to the inputs that drive the tariff cost: (low, high) table
+    replacements. Each moves one assumption by a stated step, everything else held."""
+    c, pc, fx, d = fp.costs, fp.table("parts_content"), fp.fx, fp.demand
+    plants = fp.plants.set_index("plant")["country"]
+    imported = c["plant"].map(plants).ne("US")
+    usmca = c["usmca_qualifying"].astype(bool)
+    japan_lanes = fp.sourcing[fp.sourcing["plant"].map(plants).eq("JP")]["nameplate"].unique()
+
+    def cv(f):
+        return {"costs": c.assign(customs_value_usd=c["customs_value_usd"].where(
+            ~imported, c["customs_value_usd"] * f))}
+
+    def usc(step):
+        return {"costs": c.assign(us_content_share=c["us_content_share"].where(
+            ~usmca, (c["us_content_share"] + step).clip(0, 1)))}
+
+    def parts(f):
+        return {"parts_content": pc.assign(share=pc["share"] * f)}
+
+    def yen(step):
+        return {"fx": fx.assign(per_usd=fx["per_usd"].where(fx["currency"].ne("JPY"),
+                                                            fx["per_usd"] + step))}
+
+    def japan(f):
+        return {"demand": d.assign(units=d["units"].where(~d["nameplate"].isin(japan_lanes),
+                                                          d["units"] * f))}
+
+    return {
+        "customs value of imported vehicles -/+10%": (cv(0.9), cv(1.1)),
+        "US content of USMCA vehicles +/-0.10": (usc(0.10), usc(-0.10)),
+        "imported parts shares of US plants -/+20%": (parts(0.8), parts(1.2)),
+        "USD/JPY -/+5 yen": (yen(-5), yen(5)),
+        "units of nameplates built in Japan -/+10%": (japan(0.9), japan(1.1)),
+    }
+
+
+def sensitivity(fp: Footprint, fiscal_year: int = 2025) -> pd.DataFrame:
+    """Modelled tariff cost (company currency) when each main assumption moves by a stated step,
+    one at a time: company, input, low, base, high."""
+    def cost(f: Footprint) -> pd.Series:
+        s = summarise(exposure(f, [fiscal_year]), "company")
+        return s.set_index("company")["tariff_cost_local"]
+
+    base = cost(fp)
+    rows = []
+    for name, (lo, hi) in _perturbations(fp).items():
+        low, high = cost(fp.replace(**lo)), cost(fp.replace(**hi))
+        for company in base.index:
+            rows.append({"company": company, "input": name, "low": low.get(company, 0.0),
+                         "base": base[company], "high": high.get(company, 0.0)})
+    out = pd.DataFrame(rows)
+    out["swing"] = (out["high"] - out["low"]).abs()
+    return out.sort_values(["company", "swing"], ascending=[True, False]).reset_index(drop=True)

@@ -138,24 +138,39 @@ def exposure(path: Path | None = PathArg,
 
 @app.command()
 @handles_errors
-def calibrate(path: Path | None = PathArg, json_out: bool = JsonOpt):
+def calibrate(path: Path | None = PathArg, json_out: bool = JsonOpt,
+              sensitivity: bool = typer.Option(False, "--sensitivity",
+                                               help="Also move each main assumption one at a "
+                                               "time and show the modelled cost")):
     """Modelled tariff cost against each figure the companies reported."""
     from autoalliance.calibration import calibrate as run
+    from autoalliance.calibration import sensitivity as run_sensitivity
     from autoalliance.footprint import load_footprint
 
-    res = run(load_footprint(path))
+    fp = load_footprint(path)
+    res = run(fp)
+    sens = run_sensitivity(fp) if sensitivity else None
     if json_out:
-        print_json(records(res))
+        print_json(records(res) if sens is None else
+                   {"calibration": records(res), "sensitivity": records(sens)})
         return
-    fmt = {"reported_total": lambda v: money(v, 1e9, "B"), "reported": lambda v: money(v, 1e9, "B"),
-           "modelled": lambda v: money(v, 1e9, "B"),
-           "out_of_scope_share": lambda v: f"{v:.0%}",
+    bn = lambda v: money(v, 1e9, "B")  # noqa: E731
+    fmt = {"published": bn, "in_scope": bn, "modelled": bn,
            "ratio": lambda v: "–" if pd.isna(v) else f"{v:.2f}",
-           "tolerance": lambda v: "" if pd.isna(v) else f"±{v:.0%}",
-           "within_band": lambda v: "" if pd.isna(v) or v is None else ("yes" if v else "NO")}
-    console.print(table("Calibration: modelled tariff cost against reported figures (reported = "
-                        "published figure less what the model does not cover; billions)",
-                        res.drop(columns=["latest"]), fmt))
+           "band": lambda v: "" if pd.isna(v) else f"±{v:.0%}",
+           "inside": lambda v: "" if pd.isna(v) or v is None else ("yes" if v else "NO")}
+    shown = res.rename(columns={"reported_total": "published", "reported": "in_scope",
+                                "tolerance": "band", "within_band": "inside"})
+    shown = shown[["company", "as_of", "currency", "published", "in_scope", "modelled", "ratio",
+                   "band", "inside"]]
+    console.print(table("Calibration, FY2025: modelled tariff cost against each reported figure "
+                        "(in_scope = published less what the model does not cover; billions)",
+                        shown, fmt))
+    if sens is not None:
+        console.print(table("Sensitivity: modelled tariff cost with one assumption moved "
+                            "(company currency, billions)",
+                            sens[["company", "input", "low", "base", "high"]],
+                            {"low": bn, "base": bn, "high": bn}))
 
 
 @app.command()
