@@ -40,6 +40,7 @@ class Settings:
     time_limit_s: float = 120.0
     solver: str = "highs"
     ir_margin_usd: float = 1.0  # each partner must gain at least this much (tried first)
+    balance_fees: bool = True  # alliance: fees that maximise the smallest gain (same plan)
 
     @property
     def years(self) -> list[int]:
@@ -195,6 +196,9 @@ def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
     opts = opts.set_index("option")
     decision = years[0]
     opts["first_year"] = decision + opts["lead_time_years"].astype(int)
+    # an option with no output inside the horizon cannot change the plan
+    opts = opts[opts["kind"].eq("do_nothing") | (opts["first_year"] <= years[-1])]
+    opts["charge_share"] = _charge_share(opts, years)
 
     # lanes: costs rows x markets the nameplate sells in
     costs = fp.costs[fp.costs["nameplate"].isin(nps.index) & fp.costs["plant"].isin(veh.index)]
@@ -238,6 +242,10 @@ def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
     tools.index.name = "tool"
     tools["investment_usd"] = tools["plant"].map(tooling["investment_usd"]).astype(float)
     tools["first_year"] = decision + tools["plant"].map(tooling["lead_time_years"]).astype(int)
+    tools["life_years"] = tools["plant"].map(tooling["life_years"]) if len(tools) else []
+    tools = tools[tools["first_year"] <= years[-1]]
+    tools["charge_share"] = _charge_share(tools, years)
+    lanes = lanes[~lanes["enabler"].eq("tool") | lanes["tool"].isin(tools.index)]
 
     # first year a lane may produce
     first = pd.Series(years[0], index=lanes.index)
@@ -271,6 +279,16 @@ def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
     return PlanInputs(companies=list(companies), years=years, lanes=lanes, coef=coef,
                       demand=demand, plants=plants, tools=tools, options=opts, covers=covers,
                       cover_lanes=cover_lanes, option_cap=option_cap)
+
+
+def _charge_share(frame: pd.DataFrame, years: list[int]) -> pd.Series:
+    """Share of an investment charged to the horizon: the years of output it serves inside the
+    horizon over its life (straight line from the first year of output); 1 when no life."""
+    if frame.empty:
+        return pd.Series(dtype=float, index=frame.index)
+    used = (years[-1] - frame["first_year"].astype(int) + 1).clip(lower=0)
+    life = pd.to_numeric(frame.get("life_years"), errors="coerce")
+    return (used / life).clip(upper=1.0).where(life.notna(), 1.0).astype(float)
 
 
 def _today_units(fp: Footprint, nameplates, years: list[int]) -> pd.DataFrame:

@@ -117,6 +117,8 @@ def define_options(m: linopy.Model, d: PlanInputs, x):
         for_each = zo + z.sel(option=dn[0])  # broadcast: nothing and any other exclude
         m.add_constraints(for_each <= 1, name="do_nothing")
         m.add_constraints(z.sel(option=list(dn)).sum() + zo.sum() >= 1, name="do_nothing_or_some")
+    elif len(dn):
+        m.add_constraints(z.sel(option=list(dn)).sum() >= 1, name="do_nothing_or_some")
     return z
 
 
@@ -181,7 +183,7 @@ def define_offset(m: linopy.Model, d: PlanInputs, x):
 def profit_expression(d: PlanInputs, x, t, z, u, f, off) -> linopy.LinearExpression:
     """Each firm's profit over the horizon (million USD): revenue - variable cost - duty
     (+ offset used) - logistics - cost effects - fees paid + fees received - investment -
-    programme cost share."""
+    programme cost share (investment and programme cost: the share charged to the horizon)."""
     comps = pd.Index(d.companies, name="company")
     company = _da(d.lanes["company"], "lane").rename("company")
     margin = (_lane_year(d, "revenue") - _lane_year(d, "cost") - _lane_year(d, "logistics")
@@ -195,7 +197,7 @@ def profit_expression(d: PlanInputs, x, t, z, u, f, off) -> linopy.LinearExpress
         total = total - _by(f.sum("year"), payer, comps) + _by(f.sum("year"), payee, comps)
     if t is not None:
         owner = _da(d.tools["company"], "tool").rename("company")
-        inv = _da(d.tools["investment_usd"] / MONEY, "tool")
+        inv = _da(d.tools["investment_usd"] * d.tools["charge_share"] / MONEY, "tool")
         total = total - _by(inv * t, owner, comps)
     if z is not None:
         o = d.options[d.options["kind"] != "do_nothing"]
@@ -203,9 +205,10 @@ def profit_expression(d: PlanInputs, x, t, z, u, f, off) -> linopy.LinearExpress
             zo = z.sel(option=list(o.index))
             prog = o["programme_cost_usd"].fillna(0.0).astype(float)
             share = o["programme_share_owner"].fillna(0.5).astype(float)
-            host_cost = _da((o["investment_usd"].astype(float) + prog * (1 - share)) / MONEY,
-                            "option")
-            owner_cost = _da(prog * share / MONEY, "option")
+            charged = o["charge_share"].astype(float)
+            host_cost = _da((o["investment_usd"].astype(float) + prog * (1 - share)) * charged
+                            / MONEY, "option")
+            owner_cost = _da(prog * share * charged / MONEY, "option")
             total = total - _by(host_cost * zo, _da(o["host"], "option").rename("company"),
                                 comps)
             total = total - _by(owner_cost * zo, _da(o["owner"], "option").rename("company"),

@@ -27,6 +27,7 @@ class Solution:
     covered: xr.DataArray | None  # cover x year, units
     fee: xr.DataArray | None  # cover x year, USD
     offset: xr.DataArray  # company x year, USD (>= 0: the credit used)
+    objective: float = float("nan")  # the model's objective (million USD)
 
 
 def _frame(arr: xr.DataArray | None, name: str) -> pd.Series:
@@ -77,21 +78,23 @@ def assemble(fp: Footprint, d: PlanInputs, s: Solution,
     if s.tooling is not None and len(d.tools):
         taken = _frame(s.tooling, "taken").reindex(d.tools.index).round().astype(bool)
         tooling = d.tools.assign(taken=taken).reset_index()[
-            ["plant", "platform", "company", "taken", "first_year", "investment_usd"]]
-        tool_inv = (d.tools["investment_usd"] * taken).groupby(d.tools["company"]).sum() \
-            .reindex(comps).fillna(0.0)
+            ["plant", "platform", "company", "taken", "first_year", "investment_usd",
+             "charge_share"]]
+        charged = d.tools["investment_usd"] * d.tools["charge_share"] * taken
+        tool_inv = charged.groupby(d.tools["company"]).sum().reindex(comps).fillna(0.0)
 
     opt_cost = pd.Series(0.0, index=comps)
     options = pd.DataFrame(columns=["option", "kind", "owner", "host", "taken", "first_year",
                                     "covered_units", "fees_usd", "investment_usd",
-                                    "programme_cost_usd"])
+                                    "programme_cost_usd", "charged_to_horizon_usd"])
     if s.option is not None and len(d.options):
         o = d.options
         taken = _frame(s.option, "taken").reindex(o.index).round().astype(bool)
         prog = o["programme_cost_usd"].fillna(0.0).astype(float)
         share = o["programme_share_owner"].fillna(0.5).astype(float)
-        host_cost = (o["investment_usd"].astype(float) + prog * (1 - share)) * taken
-        owner_cost = prog * share * taken
+        charged = o["charge_share"].astype(float)
+        host_cost = (o["investment_usd"].astype(float) + prog * (1 - share)) * charged * taken
+        owner_cost = prog * share * charged * taken
         opt_cost = (host_cost.groupby(o["host"]).sum().reindex(comps).fillna(0.0)
                     + owner_cost.groupby(o["owner"]).sum().reindex(comps).fillna(0.0))
         options = pd.DataFrame({
@@ -101,7 +104,9 @@ def assemble(fp: Footprint, d: PlanInputs, s: Solution,
             "covered_units": covered_by_option.reindex(o.index).fillna(0.0).to_numpy(),
             "fees_usd": fees_by_option.reindex(o.index).fillna(0.0).to_numpy(),
             "investment_usd": o["investment_usd"].astype(float).to_numpy(),
-            "programme_cost_usd": prog.to_numpy()})
+            "programme_cost_usd": prog.to_numpy(),
+            "charged_to_horizon_usd": ((o["investment_usd"].astype(float) + prog) * charged
+                                       * taken).to_numpy()})
 
     demand = d.demand.groupby(d.demand["nameplate"].map(
         fp.nameplates.set_index("nameplate")["company"]))["units"].sum().reindex(comps) \
@@ -216,7 +221,8 @@ class PlanResult:
                 taken=("taken", "max"), first_year=("first_year", "first"),
                 covered_units=("covered_units", "sum"), fees_usd=("fees_usd", "sum"),
                 investment_usd=("investment_usd", "first"),
-                programme_cost_usd=("programme_cost_usd", "first"))
+                programme_cost_usd=("programme_cost_usd", "first"),
+                charged_to_horizon_usd=("charged_to_horizon_usd", "sum"))
             # do_nothing in a standalone plan: taken by every firm alone
         return cls(mode=mode, horizon=parts[0].horizon,
                    partners=[c for p in parts for c in p.partners],

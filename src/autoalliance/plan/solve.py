@@ -8,6 +8,7 @@ import os
 import sys
 
 import numpy as np
+import xarray as xr
 
 from autoalliance.errors import AutoallianceError, InfeasiblePlan
 from autoalliance.footprint import Footprint
@@ -49,14 +50,14 @@ def _run(m, settings: Settings) -> str:
     return str(cond)
 
 
-def _values(parts) -> Solution:
+def _values(parts, objective: float = float("nan")) -> Solution:
     def sol(v):
         return None if v is None else v.solution
     return Solution(production=sol(parts["production"]) * UNITS, tooling=sol(parts["tooling"]),
                     option=sol(parts["option"]),
                     covered=None if parts["covered"] is None else sol(parts["covered"]) * UNITS,
                     fee=None if parts["fee"] is None else sol(parts["fee"]) * MONEY,
-                    offset=sol(parts["offset"]) * MONEY)
+                    offset=sol(parts["offset"]) * MONEY, objective=objective)
 
 
 def solve_inputs(d: PlanInputs, settings: Settings,
@@ -67,7 +68,7 @@ def solve_inputs(d: PlanInputs, settings: Settings,
     cond = _run(m, settings)
     if cond == "optimal" or (cond == "time_limit" and parts["production"].solution.notnull()
                              .all()):
-        return _values(parts)
+        return _values(parts, float(m.objective.value))
     if cond in ("infeasible", "infeasible_or_unbounded"):
         raise InfeasiblePlan(_explain(d, settings, floors))
     if cond == "unbounded":
@@ -188,8 +189,33 @@ def plan(fp: Footprint, mode: str = "alliance", horizon: tuple[int, int] = (2026
         if margin <= 0:
             raise
         sol = solve_inputs(d, settings, dict(standalone))
+    if settings.balance_fees:
+        sol = _balance_fees(d, settings, standalone, sol)
     res = assemble(fp, d, sol, standalone)
     return PlanResult.concat([res], mode, settings, fp)
 
 
-__all__ = ["MODES", "plan", "solve_inputs"]
+def _balance_fees(d: PlanInputs, settings: Settings, standalone: dict[str, float],
+                  sol: Solution) -> Solution:
+    """Among plans with the same choices and (to 1e-9) the same joint profit, pick the fees
+    that maximise the smallest partner gain over standalone: the joint optimum leaves fees
+    anywhere in their ranges, and this makes them reproducible and even-handed. (The split
+    the partners settle on is the sharing module's job; this only picks a defensible point.)"""
+    m, parts = build_model(d, settings.max_lost_share)
+    profit = parts["profit"]
+    for name in ("tooling", "option"):
+        var, val = parts[name], getattr(sol, name)
+        if var is not None:
+            m.add_constraints(var == val.round(), name=f"fix_{name}")
+    prod = sol.production.fillna(0.0) / UNITS
+    m.add_constraints(parts["production"] == prod, name="fix_production")
+    joint = sol.objective
+    m.add_constraints(profit.sum() >= joint - 1e-9 * max(1.0, abs(joint)), name="joint")
+    g = m.add_variables(name="smallest_gain")
+    floors = xr.DataArray([standalone[c] / MONEY for c in d.companies], dims="company",
+                          coords={"company": d.companies})
+    m.add_constraints(profit - floors - g >= 0, name="gain")
+    m.add_objective(1.0 * g, sense="max", overwrite=True)
+    if _run(m, settings) != "optimal":
+        return sol
+    return _values(parts)

@@ -1,0 +1,83 @@
+"""``autoalliance plan``: standalone or alliance plan over a horizon of fiscal years."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def _horizon(text: str) -> tuple[int, int]:
+    try:
+        lo, _, hi = text.partition("-")
+        a, b = int(lo), int(hi or lo)
+    except ValueError:
+        raise typer.BadParameter(f"expected YEAR-YEAR such as 2026-2030, got {text!r}") from None
+    if b < a:
+        raise typer.BadParameter(f"the horizon {text} ends before it starts")
+    return a, b
+
+
+def register(app: typer.Typer) -> None:
+    from autoalliance.cli import JsonOpt, PathArg, console, handles_errors, money, print_json, table
+
+    @app.command()
+    @handles_errors
+    def plan(path: Path | None = PathArg,
+             mode: str = typer.Option("alliance", "--mode", help="standalone | alliance"),
+             horizon: str = typer.Option("2026-2030", "--horizon",
+                                         help="Fiscal years, first-last (FY2026 = April 2026 to "
+                                         "March 2027 for an April year)"),
+             partners: str | None = typer.Option(None, "--partners",
+                                                    help="Comma list of firms in the alliance "
+                                                    "(default: those the options link)"),
+             json_out: bool = JsonOpt):
+        """Plan production, tooling and collaboration options; alliance mode keeps every partner
+        at or above its standalone profit."""
+        from autoalliance.footprint import load_footprint
+        from autoalliance.plan import plan as run
+
+        fp = load_footprint(path)
+        who = [p.strip() for p in partners.split(",") if p.strip()] if partners else None
+        res = run(fp, mode=mode, horizon=_horizon(horizon), partners=who)
+        if json_out:
+            print_json(res.to_dict())
+            return
+        lo, hi = res.horizon
+        usd = {c: money for c in ("profit_usd", "standalone_profit_usd", "gain_usd", "duty_usd",
+                                  "fees_paid_usd", "fees_received_usd", "investment_usd")}
+        units = {c: (lambda v: f"{v:,.0f}") for c in ("units_sold", "units_lost")}
+        cols = ["company", "profit_usd", "standalone_profit_usd", "gain_usd", "duty_usd",
+                "fees_paid_usd", "fees_received_usd", "investment_usd", "units_sold",
+                "units_lost"]
+        console.print(table(f"{mode} plan FY{lo}-FY{hi}: profit over the horizon (USD millions; "
+                            "duty = duty paid after the assembly offset)", res.companies[cols],
+                            {**usd, **units}))
+        o = res.options
+        if len(o):
+            shown = o[["option", "kind", "owner", "host", "taken", "first_year",
+                       "covered_units", "fees_usd", "charged_to_horizon_usd"]]
+            console.print(table("Options (covered units and fees summed over the horizon)",
+                                shown, {"covered_units": lambda v: f"{v:,.0f}",
+                                        "fees_usd": money, "charged_to_horizon_usd": money,
+                                        "taken": lambda v: "yes" if v else "no"}))
+        t = res.tooling
+        if len(t) and t["taken"].any():
+            console.print(table("Tooling taken", t[t["taken"].astype(bool)][
+                ["company", "plant", "platform", "first_year", "investment_usd"]],
+                {"investment_usd": money}))
+        u = res.utilisation.pivot_table(index=["company", "plant"], columns="fiscal_year",
+                                        values="utilisation").reset_index()
+        u.columns = [f"FY{c}" if isinstance(c, (int,)) or str(c).isdigit() else str(c)
+                     for c in u.columns]
+        years = [c for c in u.columns if c.startswith("FY")]
+        console.print(table("Plant utilisation (share of capacity)", u,
+                            {y: (lambda v: f"{v:.0%}") for y in years}))
+        mv = res.moves.groupby(["company", "nameplate", "plant"], as_index=False)[
+            ["today_units", "plan_units", "change_units"]].sum()
+        mv = mv[mv["change_units"].abs() >= 1].sort_values(["company", "nameplate",
+                                                             "change_units"])
+        if len(mv):
+            console.print(table(f"What moved from today's sourcing (units over FY{lo}-FY{hi})",
+                                mv, {c: (lambda v: f"{v:,.0f}") for c in
+                                     ("today_units", "plan_units", "change_units")}))
