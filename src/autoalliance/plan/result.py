@@ -36,9 +36,8 @@ def _frame(arr: xr.DataArray | None, name: str) -> pd.Series:
     return arr.to_series().rename(name)
 
 
-def assemble(fp: Footprint, d: PlanInputs, s: Solution,
-             standalone: dict[str, float] | None = None) -> PlanResult:
-    """Tables of one solved plan."""
+def _accounts(d: PlanInputs, s: Solution) -> dict:
+    """The money of a solved plan, per company and per lane, option and tool (USD, units)."""
     x = _frame(s.production, "units").clip(lower=0.0)
     coef = d.coef.join(x.rename_axis(["lane", "year"]))
     coef["units"] = coef["units"].fillna(0.0)
@@ -108,11 +107,30 @@ def assemble(fp: Footprint, d: PlanInputs, s: Solution,
             "charged_to_horizon_usd": ((o["investment_usd"].astype(float) + prog) * charged
                                        * taken).to_numpy()})
 
+    profit = (by_c["revenue_usd"] - by_c["variable_cost_usd"] - by_c["logistics_usd"]
+              - by_c["gross_duty_usd"] + off - effect - paid + received - tool_inv - opt_cost)
+    return dict(coef=coef, comps=comps, by_c=by_c, off=off, effect=effect, paid=paid,
+                received=received, tool_inv=tool_inv, opt_cost=opt_cost, options=options,
+                tooling=tooling, profit=profit)
+
+
+def profit_by_company(d: PlanInputs, s: Solution) -> dict[str, float]:
+    """Each firm's profit in a solved plan (USD)."""
+    p = _accounts(d, s)["profit"]
+    return {c: float(v) for c, v in p.items()}
+
+
+def assemble(fp: Footprint, d: PlanInputs, s: Solution,
+             standalone: dict[str, float] | None = None) -> PlanResult:
+    """Tables of one solved plan."""
+    acc = _accounts(d, s)
+    coef, comps, by_c, off = acc["coef"], acc["comps"], acc["by_c"], acc["off"]
+    effect, paid, received = acc["effect"], acc["paid"], acc["received"]
+    tool_inv, opt_cost, profit = acc["tool_inv"], acc["opt_cost"], acc["profit"]
+    options, tooling = acc["options"], acc["tooling"]
     demand = d.demand.groupby(d.demand["nameplate"].map(
         fp.nameplates.set_index("nameplate")["company"]))["units"].sum().reindex(comps) \
         .fillna(0.0)
-    profit = (by_c["revenue_usd"] - by_c["variable_cost_usd"] - by_c["logistics_usd"]
-              - by_c["gross_duty_usd"] + off - effect - paid + received - tool_inv - opt_cost)
     companies = pd.DataFrame({
         "company": comps, "profit_usd": profit.to_numpy(),
         "standalone_profit_usd": [standalone.get(c, math.nan) if standalone else math.nan

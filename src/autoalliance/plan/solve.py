@@ -8,7 +8,6 @@ import os
 import sys
 
 import numpy as np
-import xarray as xr
 
 from autoalliance.errors import AutoallianceError, InfeasiblePlan
 from autoalliance.footprint import Footprint
@@ -116,10 +115,9 @@ FAMILY_WORDS = {
 def _explain(d: PlanInputs, settings: Settings, floors) -> str:
     """Relax one family at a time; the first whose relaxation gives a plan is named, with the
     rows that needed slack."""
-    families = []
+    families = ["capacity"]
     if settings.max_lost_share < 1:
         families.append("demand_min")
-    families.append("capacity")
     if floors:
         families.append("individual_rationality")
     for fam in families:
@@ -197,25 +195,51 @@ def plan(fp: Footprint, mode: str = "alliance", horizon: tuple[int, int] = (2026
 
 def _balance_fees(d: PlanInputs, settings: Settings, standalone: dict[str, float],
                   sol: Solution) -> Solution:
-    """Among plans with the same choices and (to 1e-9) the same joint profit, pick the fees
-    that maximise the smallest partner gain over standalone: the joint optimum leaves fees
-    anywhere in their ranges, and this makes them reproducible and even-handed. (The split
-    the partners settle on is the sharing module's job; this only picks a defensible point.)"""
-    m, parts = build_model(d, settings.max_lost_share)
-    profit = parts["profit"]
-    for name in ("tooling", "option"):
-        var, val = parts[name], getattr(sol, name)
-        if var is not None:
-            m.add_constraints(var == val.round(), name=f"fix_{name}")
-    prod = sol.production.fillna(0.0) / UNITS
-    m.add_constraints(parts["production"] == prod, name="fix_production")
-    joint = sol.objective
-    m.add_constraints(profit.sum() >= joint - 1e-9 * max(1.0, abs(joint)), name="joint")
-    g = m.add_variables(name="smallest_gain")
-    floors = xr.DataArray([standalone[c] / MONEY for c in d.companies], dims="company",
-                          coords={"company": d.companies})
-    m.add_constraints(profit - floors - g >= 0, name="gain")
-    m.add_objective(1.0 * g, sense="max", overwrite=True)
-    if _run(m, settings) != "optimal":
+    """Same plan, fees chosen to maximise the smallest partner gain over standalone.
+
+    The joint optimum leaves fees anywhere in their ranges (they are transfers), so this picks
+    a reproducible, even-handed point: with production, choices and covered units fixed, each
+    firm's profit is linear in the fees, and a small LP (max g s.t. gain_c >= g, fee ranges)
+    settles them. The split the partners agree on is the sharing module's job."""
+    if sol.fee is None or sol.covered is None or d.covers.empty:
         return sol
-    return _values(parts)
+    from scipy.optimize import linprog
+
+    cov = d.covers
+    u = sol.covered.transpose("cover", "year").to_numpy()  # units
+    paid_now = sol.fee.transpose("cover", "year").to_numpy()  # USD
+    comps = list(d.companies)
+    base = _profits_without_fees(d, sol, paid_now)
+    nf = u.size
+    # variables: fees (USD million, cover-major) then g
+    lo = (cov["fee_min"].to_numpy()[:, None] * u).ravel() / MONEY
+    hi = (cov["fee_max"].to_numpy()[:, None] * u).ravel() / MONEY
+    rows, rhs = [], []
+    for c in comps:  # -(base_c - floor_c + received - paid) + g <= 0
+        sign = np.where(cov["payee"].to_numpy() == c, 1.0, 0.0) - np.where(
+            cov["company"].to_numpy() == c, 1.0, 0.0)
+        row = np.concatenate([-np.repeat(sign, u.shape[1]), [1.0]])
+        rows.append(row)
+        rhs.append((base[c] - standalone[c]) / MONEY)
+    cost = np.zeros(nf + 1)
+    cost[-1] = -1.0
+    res = linprog(cost, A_ub=np.array(rows), b_ub=np.array(rhs),
+                  bounds=list(zip(lo, hi)) + [(None, None)], method="highs")
+    if res.status != 0:
+        return sol
+    fee = sol.fee.copy(data=(res.x[:nf].reshape(u.shape) * MONEY)).transpose(*sol.fee.dims)
+    return Solution(**{**sol.__dict__, "fee": fee})
+
+
+def _profits_without_fees(d: PlanInputs, sol: Solution, fees) -> dict[str, float]:
+    """Each firm's profit with the fees taken out (USD)."""
+    from autoalliance.plan.result import profit_by_company
+
+    prof = profit_by_company(d, sol)
+    cov = d.covers
+    per = fees.sum(axis=1)
+    for k, c in enumerate(cov["company"]):
+        prof[c] += per[k]
+    for k, c in enumerate(cov["payee"]):
+        prof[c] -= per[k]
+    return prof
