@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/autoalliance demo
+	$(VENV)/bin/autoalliance report --out out/report.html
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -24,8 +24,10 @@ def register(app: typer.Typer) -> None:
                                                    help="Also write the dataset and the "
                                                         "report's tables to this workbook"),
                fy: int = typer.Option(2025, "--fy", help="Fiscal year of the exposure charts"),
-               stages: str = typer.Option("exposure,plan,sharing,scenarios,sensitivity",
-                                          "--stages", help="Stages to include (comma list)"),
+               stages: str = typer.Option("exposure,plan,sharing,scenarios", "--stages",
+                                          help="Stages to include (comma list); add "
+                                               "sensitivity for the tornado (two plans "
+                                               "per input: slow)"),
                json_out: bool = typer.Option(False, "--json",
                                              help="Print the report's numbers as JSON")):
         """Self-contained HTML report (charts, offline) and/or an Excel workbook."""

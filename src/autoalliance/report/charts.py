@@ -33,32 +33,43 @@ def _company_colours(companies) -> dict[str, str]:
 
 
 def duty_timeline(rd: ReportData) -> go.Figure | None:
-    """Monthly duty (USD) by company and origin through the fiscal year, stacked, with the
+    """Monthly duty (USD) by origin, one panel per company, through the fiscal year, with the
     dates on which a trade rule starts or ends marked."""
     if not rd.has("exposure_by_month_origin"):
         return None
+    from plotly.subplots import make_subplots
+
     t = rd.tables["exposure_by_month_origin"].copy()
     t["month"] = pd.to_datetime(t["month"])
-    fig = go.Figure()
-    for i, ((company, origin), g) in enumerate(t.groupby(["company", "origin"], sort=True)):
-        g = g.sort_values("month")
-        fig.add_bar(x=g["month"] + pd.Timedelta(days=14), y=g["duty_usd"],
-                    name=f"{company} · {origin}", marker_color=PALETTE[i % len(PALETTE)],
-                    hovertemplate="%{x|%b %Y}<br>%{y:$,.0f}<extra>%{fullData.name}</extra>")
-    top = t.groupby("month")["duty_usd"].sum().max() if len(t) else 0
+    companies = sorted(t["company"].unique())
+    origins = sorted(t["origin"].unique())
+    colours = {o: PALETTE[i % len(PALETTE)] for i, o in enumerate(origins)}
+    fig = make_subplots(rows=len(companies), cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                        subplot_titles=companies)
+    for r, company in enumerate(companies, start=1):
+        for origin in origins:
+            g = t[(t["company"] == company) & (t["origin"] == origin)].sort_values("month")
+            if g.empty or not g["duty_usd"].any():
+                continue
+            fig.add_bar(x=g["month"] + pd.Timedelta(days=14), y=g["duty_usd"], name=origin,
+                        legendgroup=origin, showlegend=r == 1 or origin not in
+                        set(t.loc[t["company"].isin(companies[: r - 1]), "origin"]),
+                        marker_color=colours[origin], row=r, col=1,
+                        hovertemplate=f"{company} · {origin}<br>%{{x|%b %Y}}<br>"
+                                      "%{y:$,.0f}<extra></extra>")
     dates = [pd.Timestamp(p["date"]) for p in rd.policy_dates]
     for d in dates:
-        fig.add_shape(type="line", x0=d, x1=d, y0=0, y1=1, yref="paper",
+        fig.add_shape(type="line", x0=d, x1=d, y0=0, y1=1, xref="x", yref="paper",
                       line=dict(color="#444", dash="dot", width=1))
-    if dates:
-        fig.add_scatter(x=dates, y=[top * 1.05] * len(dates), mode="markers+text",
-                        marker=dict(symbol="triangle-down", size=10, color="#444"),
-                        text=[d.strftime("%d %b") for d in dates], textposition="top center",
-                        hovertext=[p["label"] for p in rd.policy_dates], hoverinfo="text",
-                        name="policy change")
-    fig.update_layout(barmode="stack", title="Duty by company and origin, by month of entry "
+    for d, p in zip(dates, rd.policy_dates):
+        fig.add_annotation(x=d, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                           text=d.strftime("%d %b"), hovertext=p["label"],
+                           font=dict(size=10, color="#444"))
+    fig.update_layout(barmode="stack", title="Duty by origin of entry, per company and month "
                       f"(FY{rd.meta['fiscal_year']}; dotted: a trade rule starts or ends)",
-                      yaxis_title="duty, USD", xaxis_title="month of entry", **LAYOUT)
+                      height=max(420, 230 * len(companies) + 120), legend_title="origin",
+                      **{**LAYOUT, "margin": dict(l=60, r=30, t=100, b=50)})
+    fig.update_yaxes(title_text="duty, USD")
     return fig
 
 
@@ -179,6 +190,7 @@ def scenario_distributions(rd: ReportData) -> go.Figure | None:
     fig = go.Figure()
     for i, c in enumerate(cols):
         fig.add_box(y=t[c], name=c.removesuffix("_usd"), boxpoints="all", jitter=0.4,
+                    text=t["scenario"] if "scenario" in t else None,
                     marker_color=PALETTE[i % len(PALETTE)])
     fig.update_layout(title=f"Across {len(t)} scenarios", yaxis_title="USD", showlegend=False,
                       **LAYOUT)

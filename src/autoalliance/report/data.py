@@ -132,6 +132,7 @@ def build(fp: Footprint, fy: int = 2025, stages=STAGES,
     rd = ReportData(meta={"dataset": fp.name, "inputs_hash": fp.content_hash(),
                           "fiscal_year": int(fy)})
     steps = [s for s in STAGES if s in stages]
+    cache: dict = {}
     for i, stage in enumerate(steps):
         if progress:
             progress(stage, i / len(steps))
@@ -140,13 +141,14 @@ def build(fp: Footprint, fy: int = 2025, stages=STAGES,
             continue
         try:
             if stage == "plan":
-                rd.tables.update(st.plan_tables(fp, fy))
+                rd.tables.update(st.plan_tables(fp, fy, cache))
             elif stage == "sharing":
-                rd.tables.update(st.sharing_tables(fp, rd))
+                rd.tables.update(st.sharing_tables(fp, fy, cache))
             elif stage == "scenarios":
-                rd.tables.update(st.scenario_tables(fp, scenario_results))
+                rd.tables.update(st.scenario_tables(fp, fy, scenario_results,
+                                                   with_plan=rd.has("plan_companies")))
             elif stage == "sensitivity":
-                rd.tables.update(st.sensitivity_tables(fp, rd))
+                rd.tables.update(st.sensitivity_tables(fp, fy, rd))
         except st.StageUnavailable as e:
             rd.notes[stage] = str(e)
     if progress:

@@ -1,0 +1,314 @@
+"""Web dashboard (Streamlit): pick a dataset and scenario, edit tariff rates and dates, the yen
+and option costs, rerun exposure, plan and sharing, see the charts, download report and workbook.
+
+Start it with ``autoalliance serve`` (binds 127.0.0.1; anywhere else needs a token, see
+``report/serve.py``). Safety: a dataset is chosen by name from a fixed list (bundled datasets and
+the ``--data-dir`` folder); names that are not on the list, or that try to leave the folder, are
+refused. An uploaded workbook is size-limited, read as values only (openpyxl, no formulas
+evaluated, no macros run) and validated like any dataset; nothing from it is executed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from autoalliance.footprint import DATASETS_DIR, Footprint, load_footprint
+
+DATA_DIR_ENV = "AUTOALLIANCE_DATA_DIR"
+MAX_UPLOAD_MB = 10  # compressed workbook
+MAX_UNPACKED_MB = 100  # what the workbook's zip unpacks to (zip bombs)
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+class Refused(ValueError):
+    """A request the dashboard will not serve (bad dataset name, oversized upload)."""
+
+
+def _roots(data_dir: str | Path | None) -> list[Path]:
+    roots = [DATASETS_DIR]
+    if data_dir:
+        roots.append(Path(data_dir))
+    return roots
+
+
+def available_datasets(data_dir: str | Path | None = None) -> dict[str, Path]:
+    """Datasets on offer by name: bundled folders, and the data folder's dataset folders and
+    workbooks (each name once; the bundled ones win)."""
+    out: dict[str, Path] = {}
+    for root in _roots(data_dir):
+        if not root.is_dir():
+            continue
+        for p in sorted(root.iterdir()):
+            if not _NAME.match(p.name) or p.is_symlink():
+                continue
+            if p.is_dir() and (p / "companies.csv").exists():
+                out.setdefault(p.name, p)
+            elif p.is_file() and p.suffix.lower() == ".xlsx":
+                out.setdefault(p.name, p)
+    return out
+
+
+def resolve_dataset(name: str, data_dir: str | Path | None = None) -> Path:
+    """The path of a dataset offered under ``name``; :class:`Refused` for anything else
+    (path separators, '..', absolute paths, names not on offer, links leaving the folder)."""
+    if not isinstance(name, str) or not _NAME.match(name) or ".." in name:
+        raise Refused(f"dataset name {name!r} refused: use one of the names on offer")
+    offered = available_datasets(data_dir)
+    if name not in offered:
+        raise Refused(f"no dataset named {name!r}")
+    p = offered[name].resolve()
+    roots = [r.resolve() for r in _roots(data_dir)]
+    if not any(p.is_relative_to(r) for r in roots):
+        raise Refused(f"dataset {name!r} lies outside the data folders")
+    return p
+
+
+def load_upload(data: bytes, name: str = "upload.xlsx") -> Footprint:
+    """A dataset from an uploaded workbook: size-checked, read as values, validated."""
+    if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
+        raise Refused(f"upload larger than {MAX_UPLOAD_MB} MB")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except zipfile.BadZipFile:
+        raise Refused("the upload is not an .xlsx workbook") from None
+    if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
+        raise Refused(f"workbook unpacks to more than {MAX_UNPACKED_MB} MB")
+    with tempfile.TemporaryDirectory() as tmp:
+        stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(name).stem)[:60] or "upload"
+        p = Path(tmp) / f"{stem}.xlsx"
+        p.write_bytes(data)
+        fp = load_footprint(p)
+    fp.source_path = None
+    return fp
+
+
+def scenario_files(path: Path) -> dict[str, Path]:
+    """Single-scenario files in the dataset's ``scenarios/`` folder, by scenario file name."""
+    folder = path / "scenarios" if path.is_dir() else None
+    if folder is None or not folder.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(folder.glob("*.yaml")) if not p.is_symlink()}
+
+
+def apply_scenario_file(fp: Footprint, file: Path) -> Footprint:
+    """The footprint under the (first) scenario of a scenario file."""
+    from autoalliance.scenarios import apply_scenario, load_scenarios
+
+    ss = load_scenarios(file)
+    if len(ss.scenarios) != 1:
+        return fp
+    return apply_scenario(fp, ss.scenarios[0], ss.origins)
+
+
+def default_measure(fp: Footprint) -> str:
+    """The trade rule the rate control starts on: Japan's vehicle deal when there is one."""
+    m = fp.measures[fp.measures["layer"] != "base"]
+    jp = m[m["origin"].str.contains("JP") & m["goods"].eq("vehicle")
+           & m["layer"].eq("all_in")]
+    pick = jp if len(jp) else m
+    return str(pick["measure"].iloc[0]) if len(pick) else str(fp.measures["measure"].iloc[0])
+
+
+def apply_edits(fp: Footprint, measures: dict[str, dict], fx: dict[str, float],
+                options: pd.DataFrame | None = None) -> Footprint:
+    """The footprint with the dashboard's edits: measure rate/start/end, a flat rate per
+    currency (units per USD), edited option costs. Returns a new footprint."""
+    changes: dict[str, pd.DataFrame] = {}
+    if measures:
+        m = fp.measures.copy()
+        for name, edit in measures.items():
+            sel = m["measure"] == name
+            for col in ("rate", "start", "end"):
+                if col in edit:
+                    v = edit[col]
+                    m.loc[sel, col] = pd.Timestamp(v) if col != "rate" and v is not None else v
+        changes["measures"] = m
+    if fx:
+        f = fp.fx.copy()
+        for cur, per_usd in fx.items():
+            f.loc[f["currency"] == cur, "per_usd"] = float(per_usd)
+        changes["fx"] = f
+    if options is not None and len(options):
+        changes["options"] = options
+    return fp.replace(**changes) if changes else fp
+
+
+def main() -> None:  # pragma: no cover - exercised by the browser tests
+    import streamlit as st
+
+    from autoalliance.report import build, write_workbook
+    from autoalliance.report.charts import charts
+    from autoalliance.report.html import render
+
+    st.set_page_config(page_title="autoalliance", layout="wide")
+    st.title("autoalliance: alliance planning under US tariffs")
+    data_dir = os.environ.get(DATA_DIR_ENV) or None
+    offered = available_datasets(data_dir)
+
+    with st.sidebar:
+        st.header("Inputs")
+        asked = st.query_params.get("dataset")
+        names = list(offered)
+        if asked is not None:
+            try:
+                resolve_dataset(asked, data_dir)
+            except Refused as e:
+                st.error(f"Refused: {e}")
+                st.stop()
+        index = names.index(asked) if asked in names else (
+            names.index("nissan_honda_2025") if "nissan_honda_2025" in names else 0)
+        name = st.selectbox("Dataset", names + ["upload a workbook…"], index=index)
+        try:
+            if name == "upload a workbook…":
+                up = st.file_uploader("Workbook (.xlsx, a sheet per table)", type=["xlsx"])
+                if up is None:
+                    st.info("Upload a workbook to continue.")
+                    st.stop()
+                base = load_upload(up.getvalue(), up.name)
+                path = None
+            else:
+                path = resolve_dataset(name, data_dir)
+                base = load_footprint(path)
+        except Exception as e:  # a dataset error is shown, not raised
+            st.error(str(e))
+            st.stop()
+        scen = scenario_files(path) if path is not None else {}
+        scenario = st.selectbox("Scenario", ["(dataset as is)"] + list(scen))
+        if scenario != "(dataset as is)":
+            try:
+                base = apply_scenario_file(base, scen[scenario])
+            except Exception as e:
+                st.error(str(e))
+                st.stop()
+        fy = st.number_input("Fiscal year (exposure)", 2020, 2035,
+                             int(base.demand["fiscal_year"].min()), step=1)
+
+        st.subheader("Tariff rule")
+        edits = st.session_state.setdefault("measure_edits", {})
+        rules = base.measures[base.measures["layer"] != "base"]["measure"].tolist()
+        pick = st.selectbox("Trade rule", rules, index=rules.index(default_measure(base))
+                            if default_measure(base) in rules else 0)
+        row = base.measures.set_index("measure").loc[pick]
+        cur = edits.get(pick, {})
+        rate = st.number_input("Rate, %", 0.0, 500.0,
+                               float(cur.get("rate", row["rate"])) * 100, step=0.5,
+                               key=f"rate-{pick}")
+        start = st.date_input("Start", pd.Timestamp(cur.get("start", row["start"])).date(),
+                              key=f"start-{pick}")
+        end_default = cur.get("end", row["end"])
+        has_end = st.checkbox("Has an end date", pd.notna(end_default), key=f"hasend-{pick}")
+        end = (st.date_input("End", pd.Timestamp(end_default).date() if pd.notna(end_default)
+                             else pd.Timestamp(start).date(), key=f"end-{pick}")
+               if has_end else None)
+        new = {"rate": rate / 100, "start": pd.Timestamp(start),
+               "end": pd.Timestamp(end) if end is not None else pd.NaT}
+        same = (abs(new["rate"] - row["rate"]) < 1e-12 and new["start"] == row["start"]
+                and ((pd.isna(new["end"]) and pd.isna(row["end"])) or new["end"] == row["end"]))
+        if same:
+            edits.pop(pick, None)
+        else:
+            edits[pick] = new
+
+        st.subheader("Exchange rates")
+        fx_edits = {}
+        for currency in sorted(c for c in base.fx["currency"].unique() if c != "USD"):
+            mean = float(base.fx.loc[base.fx["currency"] == currency, "per_usd"].mean())
+            v = st.number_input(f"{currency} per USD (all dates)", 1e-6, 1e9, round(mean, 2),
+                                key=f"fx-{currency}")
+            if abs(v - round(mean, 2)) > 1e-9:
+                fx_edits[currency] = v
+
+        opts = base.table("options")
+        opt_edit = None
+        if len(opts):
+            st.subheader("Option costs (USD)")
+            cols = [c for c in ("option", "investment_usd", "programme_cost_usd",
+                                "unit_cost_effect_usd") if c in opts]
+            edited = st.data_editor(opts[cols], disabled=["option"], hide_index=True,
+                                    key="options-editor")
+            if not edited.equals(opts[cols]):
+                opt_edit = opts.copy()
+                for c in cols[1:]:
+                    opt_edit[c] = edited[c].to_numpy()
+
+        st.subheader("Stages")
+        do_plan = st.checkbox("Plan and share (solves the alliance game)", value=False)
+        do_sens = st.checkbox("Sensitivity tornado (slow: two plans per input)", value=False,
+                              disabled=not do_plan)
+
+    fp = apply_edits(base, edits, fx_edits, opt_edit)
+    if edits or fx_edits or opt_edit is not None:
+        st.caption("Changed from the dataset: " + ", ".join(
+            [f"{k} ({v['rate']:.1%} from {v['start']:%Y-%m-%d})" for k, v in edits.items()]
+            + [f"{k} {v:g} per USD" for k, v in fx_edits.items()]
+            + (["option costs"] if opt_edit is not None else [])))
+    stages = ("exposure",) + (("plan", "sharing") if do_plan else ()) + (
+        ("sensitivity",) if do_plan and do_sens else ())
+    key = (fp.content_hash(), int(fy), stages)
+    rerun = st.button("Run again", type="secondary")
+    if st.session_state.get("key") != key or rerun:
+        bar = st.progress(0.0, text="starting")
+
+        def progress(label: str, share: float) -> None:
+            bar.progress(min(1.0, share), text=f"running {label}…" if share < 1 else "done")
+
+        try:
+            rd = build(fp, fy=int(fy), stages=stages, progress=progress)
+        except Exception as e:
+            st.error(str(e))
+            st.stop()
+        if "baseline" not in st.session_state or st.session_state.get("base_key") != \
+                (base.content_hash(), int(fy)):
+            st.session_state["baseline"] = build(base, fy=int(fy), stages=("exposure",))
+            st.session_state["base_key"] = (base.content_hash(), int(fy))
+        st.session_state["rd"] = rd
+        st.session_state["key"] = key
+        bar.empty()
+    rd = st.session_state["rd"]
+    baseline = st.session_state["baseline"].tables["exposure_by_company"].set_index("company")
+
+    st.subheader(f"Tariff cost FY{int(fy)} (added duty net of offset)")
+    comp = rd.tables["exposure_by_company"]
+    cols = st.columns(max(1, len(comp)))
+    for col, r in zip(cols, comp.itertuples(index=False)):
+        before = baseline.at[r.company, "tariff_cost_usd"] if r.company in baseline.index \
+            else r.tariff_cost_usd
+        delta = r.tariff_cost_usd - before
+        col.metric(f"{r.company}: tariff cost", f"${r.tariff_cost_usd / 1e9:,.3f}B",
+                   f"{delta / 1e6:+,.1f}M vs dataset" if abs(delta) > 0.5 else None,
+                   delta_color="inverse")
+    if rd.has("gain_split"):
+        gs = rd.tables["gain_split"]
+        st.metric("Alliance gain over the plan horizon",
+                  f"${gs['alliance_gain_usd'].iloc[0] / 1e9:,.3f}B")
+    if rd.has("plan_options"):
+        st.caption("Options in the alliance plan")
+        st.dataframe(rd.tables["plan_options"], hide_index=True)
+    for stage, why in rd.notes.items():
+        st.info(f"{stage}: {why.splitlines()[0]}")
+
+    for ch in charts(rd):
+        if ch.figure is not None:
+            st.plotly_chart(ch.figure, use_container_width=True, key=f"chart-{ch.id}")
+
+    st.subheader("Downloads")
+    with tempfile.TemporaryDirectory() as tmp:
+        book = write_workbook(fp, Path(tmp) / "book.xlsx", rd.tables).read_bytes()
+    c1, c2 = st.columns(2)
+    c1.download_button("Download report (HTML)", render(rd).encode("utf-8"),
+                       file_name=f"report-{fp.name}.html", mime="text/html")
+    c2.download_button("Download workbook (.xlsx)", book, file_name=f"{fp.name}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument."
+                            "spreadsheetml.sheet")
+
+
+if __name__ == "__main__":  # streamlit runs this file as __main__
+    main()

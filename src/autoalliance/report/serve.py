@@ -1,0 +1,214 @@
+"""``autoalliance serve``: run the Streamlit dashboard.
+
+On a loopback address (the default, 127.0.0.1) Streamlit serves the page directly. Bound to any
+other address, Streamlit stays on 127.0.0.1 (a free port) and a small reverse proxy (tornado,
+which Streamlit already ships) listens on the asked address and refuses every request (HTTP 403)
+that does not carry the access token: as ``?token=...`` (which sets an HttpOnly cookie for the
+page's later requests), the cookie, or an ``Authorization: Bearer ...`` header. Request bodies
+are capped (uploads included).
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+COOKIE = "autoalliance_token"
+MAX_BODY = 12 * 1024 * 1024  # bytes: the upload limit plus form overhead
+HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+       "trailers", "transfer-encoding", "upgrade", "content-length", "host",
+       "content-encoding"}
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def streamlit_command(address: str, port: int) -> list[str]:
+    from autoalliance.app import MAX_UPLOAD_MB
+
+    app = Path(__file__).resolve().parents[1] / "app.py"
+    return [sys.executable, "-m", "streamlit", "run", str(app),
+            "--server.address", address, "--server.port", str(port),
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.maxUploadSize", str(MAX_UPLOAD_MB),
+            "--server.maxMessageSize", "200",
+            "--server.enableXsrfProtection", "true",
+            "--server.fileWatcherType", "none",
+            "--global.developmentMode", "false",
+            "--client.toolbarMode", "minimal"]
+
+
+def token_ok(expected: str, query: str | None, cookie: str | None, header: str | None) -> bool:
+    """Does any of the request's credentials equal the token (constant-time comparison)?"""
+    given = [query, cookie]
+    if header and header.lower().startswith("bearer "):
+        given.append(header[7:].strip())
+    return any(g is not None and hmac.compare_digest(g.encode(), expected.encode())
+               for g in given)
+
+
+def make_proxy(upstream_port: int, token: str):
+    """A tornado application forwarding to Streamlit on 127.0.0.1:upstream_port."""
+    import tornado.httpclient
+    import tornado.web
+    import tornado.websocket
+
+    upstream = f"127.0.0.1:{upstream_port}"
+
+    def check(handler) -> bool:
+        q = handler.get_query_argument("token", None)
+        ok = token_ok(token, q, handler.get_cookie(COOKIE),
+                      handler.request.headers.get("Authorization"))
+        if ok and q is not None:
+            handler.set_cookie(COOKIE, token, httponly=True, samesite="Strict")
+        return ok
+
+    def forward_headers(request) -> dict:
+        return {k: v for k, v in request.headers.get_all() if k.lower() not in HOP
+                and k.lower() != "authorization"}
+
+    class WS(tornado.websocket.WebSocketHandler):
+        upstream_ws = None
+
+        async def get(self, *args, **kwargs):
+            if not check(self):
+                self.set_status(403)
+                self.finish("access token required")
+                return
+            await super().get(*args, **kwargs)
+
+        def check_origin(self, origin):
+            return True  # the token (cookie, SameSite=Strict) is the check
+
+        def select_subprotocol(self, subprotocols):
+            return subprotocols[0] if subprotocols else None
+
+        async def open(self, *args, **kwargs):
+            protos = [p.strip() for p in self.request.headers.get(
+                "Sec-WebSocket-Protocol", "").split(",") if p.strip()]
+            headers = {k: v for k, v in forward_headers(self.request).items()
+                       if not k.lower().startswith("sec-websocket")}
+            req = tornado.httpclient.HTTPRequest(f"ws://{upstream}{self.request.uri}",
+                                                 headers=headers)
+            self.upstream_ws = await tornado.websocket.websocket_connect(
+                req, subprotocols=protos or None, on_message_callback=self._from_upstream,
+                max_message_size=200 * 1024 * 1024)
+
+        def _from_upstream(self, message):
+            if message is None:
+                self.close()
+                return
+            try:
+                self.write_message(message, binary=isinstance(message, bytes))
+            except tornado.websocket.WebSocketClosedError:
+                pass
+
+        async def on_message(self, message):
+            if self.upstream_ws is not None:
+                await self.upstream_ws.write_message(message, binary=isinstance(message, bytes))
+
+        def on_close(self):
+            if self.upstream_ws is not None:
+                self.upstream_ws.close()
+
+    class HTTP(tornado.web.RequestHandler):
+        SUPPORTED_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH")
+
+        async def _any(self, *args):
+            if not check(self):
+                self.set_status(403)
+                self.finish("access token required: open the address with ?token=...")
+                return
+            body = self.request.body if self.request.method in ("POST", "PUT", "PATCH") \
+                else None
+            req = tornado.httpclient.HTTPRequest(
+                f"http://{upstream}{self.request.uri}", method=self.request.method,
+                headers=forward_headers(self.request), body=body, follow_redirects=False,
+                decompress_response=False, allow_nonstandard_methods=True,
+                request_timeout=300)
+            client = tornado.httpclient.AsyncHTTPClient()
+            try:
+                resp = await client.fetch(req, raise_error=False)
+            except OSError:  # Streamlit not (yet) listening
+                self.set_status(502)
+                self.finish("dashboard not ready")
+                return
+            self.set_status(resp.code if resp.code != 599 else 502)
+            for k, v in resp.headers.get_all():
+                if k.lower() not in HOP and k.lower() != "set-cookie":
+                    self.set_header(k, v)
+            for v in resp.headers.get_list("Set-Cookie"):
+                self.add_header("Set-Cookie", v)
+            if resp.body and self.request.method != "HEAD":
+                self.write(resp.body)
+            self.finish()
+
+        get = head = post = put = delete = options = patch = _any
+
+    return tornado.web.Application([(r"/_stcore/stream", WS), (r"/.*", HTTP)])
+
+
+def run_proxy(host: str, port: int, upstream_port: int, token: str) -> None:
+    import asyncio
+
+    import tornado.httpserver
+
+    async def main():
+        server = tornado.httpserver.HTTPServer(make_proxy(upstream_port, token),
+                                               max_body_size=MAX_BODY)
+        server.listen(port, address=host)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def run(host: str = "127.0.0.1", port: int = 8501, token: str | None = None,
+        data_dir: Path | None = None) -> int:
+    """Serve the dashboard until interrupted; returns an exit code."""
+    env = dict(os.environ)
+    if data_dir is not None:
+        env["AUTOALLIANCE_DATA_DIR"] = str(Path(data_dir).resolve())
+    if is_loopback(host):
+        print(f"autoalliance dashboard: http://{host}:{port}/", flush=True)
+        cmd = streamlit_command(host, port)
+        os.execve(cmd[0], cmd, env)  # becomes Streamlit: one process to stop
+    token = token or secrets.token_urlsafe(24)
+    inner = free_port()
+    proc = subprocess.Popen(streamlit_command("127.0.0.1", inner), env=env)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"autoalliance dashboard on {host}:{port} (token required): "
+          f"http://{host}:{port}/?token={token}", flush=True)
+    try:
+        run_proxy(host, port, inner, token)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return 0
