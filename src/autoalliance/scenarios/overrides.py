@@ -13,10 +13,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from autoalliance.errors import Problem
 from autoalliance.footprint import Footprint, _csv_ready
 from autoalliance.scenarios.spec import Scenario, ScenarioError, ScenarioProblem, TableOverride
 from autoalliance.schema import schemas
-from autoalliance.validation import RawTable, check_dataset
+from autoalliance.validation import RawTable, _dataset_rules, _refs, check_table
 
 
 class _OpError(Exception):
@@ -189,18 +190,25 @@ def apply_fx_path(fx: pd.DataFrame, currency: str, points: dict, scenario: Scena
                      ignore_index=True)[list(fx.columns)]
 
 
-_RAW_CACHE: dict[str, dict[str, RawTable]] = {}
-
-
-def _raw(fp: Footprint) -> dict[str, RawTable]:
-    """The footprint's tables as the strings a CSV holds (cached per dataset hash)."""
-    h = fp.content_hash()
-    if h not in _RAW_CACHE:
-        if len(_RAW_CACHE) > 4:
-            _RAW_CACHE.clear()
-        _RAW_CACHE[h] = {n: RawTable(_csv_ready(t, n).reset_index(drop=True), f"{n}.csv")
-                         for n, t in fp.tables.items()}
-    return _RAW_CACHE[h]
+def revalidate(fp: Footprint, changed: dict[str, pd.DataFrame]) \
+        -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The dataset checks over a footprint whose ``changed`` tables were replaced: the changed
+    tables go through the schema checks again (as the strings a CSV would hold), and the rules
+    across tables (references, shares, coverage, trade-rule consistency) run over all of them.
+    Unchanged tables were checked when the dataset was loaded and are not converted again."""
+    problems: list[Problem] = []
+    raws = {n: RawTable(pd.DataFrame(), f"{n}.csv") for n in fp.tables}
+    typed = dict(fp.tables)
+    for table, frame in changed.items():
+        raws[table] = RawTable(_csv_ready(frame, table).reset_index(drop=True), f"{table}.csv")
+        before = len(problems)
+        typed[table] = check_table(raws[table], schemas()[table], problems)
+        if schemas()[table].required and len(frame) == 0 and len(problems) == before:
+            problems.append(Problem(f"{table}.csv", 0, "", f"table {table!r} has no rows"))
+    if all(p.row != 1 for p in problems):
+        _refs(raws, typed, problems)
+        _dataset_rules(raws, typed, problems)
+    return typed, problems
 
 
 def _origin(origins: dict | None, scenario: Scenario) -> tuple[str, int]:
@@ -240,11 +248,7 @@ def apply_scenario(fp: Footprint, scenario: Scenario, origins: dict | None = Non
                       for c in changed["fx"]["currency"]]
     if not validate:
         return fp.replace(**changed)
-    raws = dict(_raw(fp))
-    for table, frame in changed.items():
-        raws[table] = RawTable(_csv_ready(frame, table).reset_index(drop=True),
-                               f"{table}.csv")
-    typed, problems = check_dataset(raws, fp.name)
+    typed, problems = revalidate(fp, changed)
     if problems:
         out = []
         for p in problems:
