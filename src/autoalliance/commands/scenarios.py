@@ -247,3 +247,43 @@ def register(app: typer.Typer) -> None:
         if len(p):
             console.print(table("Probability the alliance beats standalone", p,
                                 {"p_beats_standalone": lambda v: f"{v:.0%}"}))
+
+    @app.command()
+    @handles_errors
+    def robust(file: str = typer.Argument(..., help="Scenario file (YAML) or the name of one in "
+                                          "the bundled library (policy_2026)"),
+               subset: str | None = typer.Option(None, "--set", help="Plan over a named set "
+                                                    "of the file (its `sets`)"),
+               objective: str = typer.Option("expected", "--objective",
+                                             help="expected | cvar (joint profit)"),
+               tail: float = typer.Option(0.2, "--tail", help="CVaR: share of probability in "
+                                          "the worst tail (0.2 = worst 20%)"),
+               dataset: Path | None = DatasetOpt, json_out: bool = JsonOpt):
+        """Two-stage plan (tooling and options now, volumes per scenario) over a scenario set,
+        compared with the plan optimised for the base scenario; regret per scenario."""
+        from autoalliance.plan import Settings
+        from autoalliance.scenarios import load_scenarios
+        from autoalliance.scenarios.robust import robust_plan
+
+        sset = load_scenarios(file)
+        if subset:
+            sset = sset.subset(subset)
+        fp = _dataset_for(sset, dataset)
+        base = sset.base if sset.base in sset.scenarios else sset.scenarios[0]
+        res = robust_plan(fp, sset.scenarios, base=base, objective=objective, tail=tail,
+                          settings=Settings(horizon=tuple(sset.spec.horizon)),
+                          origins=sset.origins)
+        if json_out:
+            print_json(res.to_dict())
+            return
+        usd = {c: money for c in res.companies.columns if c.endswith("_usd")}
+        console.print(table(f"Robust plan ({objective}) over {sset.name}: expected profit by "
+                            "company (USD in millions)", res.companies, usd))
+        usd = {c: money for c in res.scenarios.columns if c.endswith("_usd")}
+        usd["probability"] = lambda v: f"{v:.2f}"
+        console.print(table(f"Joint profit and regret by scenario; base plan = optimised for "
+                            f"{base.name} (USD in millions)", res.scenarios, usd))
+        console.print(table("First-stage choices", res.choices, {}))
+        if not res.base_ir_holds:
+            console.print("[yellow]the base-case plan's choices leave a partner below its "
+                          "standalone expected profit; evaluated without that constraint[/]")
