@@ -99,3 +99,19 @@ def test_tornado_ranks_inputs_by_swing(tiny):
     base = cost(fp)
     assert (t["metric_base"] == base).all()
     assert isinstance(t, pd.DataFrame)
+
+
+def test_plan_and_sharing_charts_when_the_planner_runs(tmp_path):
+    pytest.importorskip("autoalliance.plan.testing")
+    from autoalliance.plan.testing import tiny_alliance
+
+    rd = build(tiny_alliance(tmp_path / "ta"), stages=("exposure", "plan", "sharing"))
+    assert not rd.notes, rd.notes
+    by_id = {c.id: c for c in charts(rd)}
+    for cid in ("flows-plan", "gain-split"):
+        assert by_id[cid].figure is not None and sum(points(t) for t in
+                                                     by_id[cid].figure.data) > 0, cid
+    gs = rd.tables["gain_split"]
+    shapley = gs[gs["method"] == "shapley"]
+    # the split shares out exactly the alliance gain
+    assert shapley["gain_share_usd"].sum() == pytest.approx(gs["alliance_gain_usd"].iloc[0])

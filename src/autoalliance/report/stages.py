@@ -85,8 +85,9 @@ def alliance_game(fp: Footprint, fy: int, cache: dict | None = None):
     sharing = _module("autoalliance.sharing")
     make = getattr(sharing, "alliance_game", None)
     if make is not None:
+        settings_cls = getattr(_module("autoalliance.plan"), "Settings", None)
         try:
-            return make(fp, horizon=horizon_for(fp, fy))
+            return make(fp, settings=settings_cls(horizon=horizon_for(fp, fy)))
         except TypeError:
             return make(fp)
     grand = (cache or {}).get("alliance_plan") or run_plan(fp, fy, "alliance")
