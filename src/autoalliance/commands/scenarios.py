@@ -161,9 +161,10 @@ def register(app: typer.Typer) -> None:
                 columns=["settings", "params"]))
             print_json(out)
             return
+        rate = f" ({report.runs_per_minute:.1f} runs/min)" if report.written else ""
         console.print(f"[green]{report.written} run(s) written[/], {report.skipped} already in "
-                      f"the store, {report.failed} failed; {report.seconds:.1f} s "
-                      f"({report.runs_per_minute:.1f} runs/min) -> {st.path}", highlight=False)
+                      f"the store, {report.failed} failed; {report.seconds:.1f} s{rate} -> "
+                      f"{st.path}", highlight=False)
 
     @app.command()
     @handles_errors
@@ -188,11 +189,13 @@ def register(app: typer.Typer) -> None:
             print_json({"store": str(st.path), "total": len(r), "runs": records(shown),
                         "compare": records(cmp_)})
             return
+        cols = ["scenario_set", "scenario", "status", "seconds", "stages", "dataset_hash",
+                "code_version", "finished"]
+        if r["status"].ne("ok").any():
+            cols.append("error")
         shown = r.head(limit).assign(
-            dataset_hash=r["dataset_hash"].str[:10], finished=r["finished_at"].astype(str).str[:19],
-            error=r["error"].fillna("").str[:40])[
-            ["scenario_set", "scenario", "status", "seconds", "stages", "dataset",
-             "dataset_hash", "code_version", "finished", "error"]]
+            dataset_hash=r["dataset_hash"].str[:8], finished=r["finished_at"].astype(str)
+            .str[5:19], error=r["error"].fillna("").str[:40])[cols]
         console.print(table(f"Runs in {st.path} ({len(r)} in all, newest first)", shown,
                             {"seconds": lambda v: f"{v:.2f}"}))
         if not cmp_.empty:

@@ -316,7 +316,7 @@ def sweep(fp: Footprint, scenarios: ScenarioSet | list[Scenario], store: Store,
     if on_start:
         on_start(len(tasks), report.skipped)
     t0 = time.perf_counter()
-    results = executor.run(fp, todo) if todo else iter(())
+    results = executor.run(fp, todo) if todo else (r for r in ())
     try:
         for rec in results:
             store.write(rec)
