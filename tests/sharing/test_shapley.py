@@ -40,7 +40,8 @@ def random_games(draw, min_players=2, max_players=5):
 
 # -- closed forms and textbook games ---------------------------------------------------
 def littlechild_owen(costs):
-    """Littlechild & Owen (1973): sort c1<=...<=cn; player k pays sum_{j<=k} (c_j-c_{j-1})/(n-j+1)."""
+    """Littlechild & Owen (1973): sort c1<=...<=cn; player k pays
+    sum_{j<=k} (c_j-c_{j-1})/(n-j+1)."""
     n = len(costs)
     order = sorted(range(n), key=lambda i: costs[i])
     share, paid, prev = [0.0] * n, 0.0, 0.0

@@ -35,7 +35,8 @@ class ShapleyEstimate:
     exact: bool
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per player: ``shapley_usd``, ``ci_low_usd``, ``ci_high_usd``, ``std_error_usd``."""
+        """One row per player: ``shapley_usd``, ``ci_low_usd``, ``ci_high_usd``,
+        ``std_error_usd``."""
         return pd.DataFrame(
             {
                 "shapley_usd": self.value,
