@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench bench-quick clean
+.PHONY: demo test lint fuzz bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests
+
+# The loader fuzzing of `make test` with a larger fixed budget (examples per property).
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	AUTOALLIANCE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_fuzz_loader.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
