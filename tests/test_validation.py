@@ -177,3 +177,18 @@ def test_cli_validate_exit_code_and_nothing_written(tmp_path):
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
     ok = CliRunner().invoke(app, ["validate", str(write_tables(tiny_tables(), tmp_path / "ok"))])
     assert ok.exit_code == 0
+
+
+def test_validate_runs_the_planner_rules_across_options(tmp_path):
+    from autoalliance.plan.testing import tiny_alliance_tables
+
+    t = tiny_alliance_tables()
+    opts = t["options"].astype(object)
+    row = opts.index[opts["kind"].eq("contract_build")][0]
+    opts.loc[row, ["fee_min_usd", "fee_max_usd"]] = [900, 100]
+    t["options"] = opts
+    problems = validate(write_tables(t, tmp_path / "ds"))
+    assert Problem("options.csv", row + 2, "fee_max_usd",
+                   "fee_max_usd 100 is below fee_min_usd 900") in problems
+    result = CliRunner().invoke(app, ["validate", str(tmp_path / "ds")])
+    assert result.exit_code == 2

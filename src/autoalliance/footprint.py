@@ -28,7 +28,7 @@ def dataset_path(path: str | Path | None) -> Path:
 
 def _read_csv(file: Path) -> pd.DataFrame:
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        text = file.read_bytes().decode("utf-8-sig")  # keeps a lone CR inside a quoted cell
     except UnicodeDecodeError as e:
         raise DatasetError([Problem(file.name, 0, "", f"not UTF-8 text ({e.reason} at byte "
                                     f"{e.start}); save the file as UTF-8 CSV")]) from None
@@ -151,7 +151,11 @@ def validate(path: str | Path | None = None) -> list[Problem]:
         raws = read_raw(p)
     except DatasetError as e:
         return e.problems
-    _, problems = check_dataset(raws, p.name)
+    typed, problems = check_dataset(raws, p.name)
+    if not problems and "options" in typed:
+        from autoalliance.plan import check_plan_tables  # rules across the planner's tables
+
+        problems = check_plan_tables(Footprint(typed, name=p.name, source_path=p))
     return sorted(problems)
 
 

@@ -52,7 +52,8 @@ def _convert_column(raw: RawTable, name: str, spec: pd.Series, problems: list[Pr
         if typ == "int":
             frac = ~empty & ~bad & (values.fillna(0) % 1 != 0)
             report(frac, lambda v: f"expected a whole number, got {v!r}")
-        return values.where(~bad)
+        values = values.where(~bad)
+        return values.astype(float) if typ == "float" else values
     if typ == "date":
         values = pd.to_datetime(s.where(~empty), format="%Y-%m-%d", errors="coerce")
         bad = ~empty & values.isna()
