@@ -199,7 +199,7 @@ def demo(out: Path = typer.Option(Path("out"), "--out", help="Folder for the dem
     exposure(path=None, fy=[2025], by="origin", json_out=False)
     cal = run_calibration(fp)
     cal.to_csv(out / "calibration.csv", index=False)
-    calibrate(path=None, json_out=False)
+    calibrate(path=None, json_out=False, sensitivity=True)
     console.print(f"outputs written to {out}/")
 
 
