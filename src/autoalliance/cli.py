@@ -18,7 +18,7 @@ from rich.table import Table
 
 from autoalliance.errors import AutoallianceError, DatasetError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="markdown",
                   help="Planning engine for automaker alliances under trade tariffs.")
 console = Console()
 err_console = Console(stderr=True)
