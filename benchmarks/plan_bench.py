@@ -64,6 +64,12 @@ def quiet():
 
 
 def peak_rss_mib() -> float:
+    """Peak resident memory of this process (VmHWM; ``ru_maxrss`` is not used because on Linux
+    it carries the parent's peak across fork and exec)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
