@@ -7,10 +7,11 @@ The budget is small here; `make fuzz` runs the same properties with a larger one
 import os
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autoalliance.errors import DatasetError
+from autoalliance.errors import DatasetError, Problem
 from autoalliance.footprint import load_footprint, validate
 from autoalliance.testing import tiny_tables, write_tables
 
@@ -78,3 +79,39 @@ def test_random_headers(tmp_path_factory, cols):
     path = write_tables(tiny_tables(), tmp_path_factory.mktemp("ds"))
     pd.DataFrame([["x"] * len(cols)], columns=cols).to_csv(path / "plants.csv", index=False)
     check_outcome(path)
+
+
+# ------------------------------------------------ regressions the fuzzing found (exact messages)
+
+def _one_cell(tmp_path, table, row, column, value):
+    t = tiny_tables()
+    t[table] = t[table].astype(object)
+    t[table].loc[row, column] = value
+    return write_tables(t, tmp_path / "ds")
+
+
+FOUND = {
+    # a fractional year used to be rounded into a second, wrong message ("FY2026 has no sourcing")
+    "fractional year in demand": (
+        "demand", 0, "fiscal_year", "2025.5",
+        [Problem("demand.csv", 2, "fiscal_year", "expected a whole number, got '2025.5'")]),
+    # an unreadable year used to add "demand for sedan in US FYnan has no sourcing rows"
+    "unreadable year in demand": (
+        "demand", 0, "fiscal_year", "lots",
+        [Problem("demand.csv", 2, "fiscal_year", "expected a finite number, got 'lots'")]),
+    "missing year in demand": (
+        "demand", 0, "fiscal_year", "",
+        [Problem("demand.csv", 2, "fiscal_year", "required value is missing")]),
+    # ... and "shares of sedan for US in FYnan sum to 0.5" on the broken row itself
+    "missing year in sourcing": (
+        "sourcing", 0, "fiscal_year", "",
+        [Problem("sourcing.csv", 2, "fiscal_year", "required value is missing"),
+         Problem("sourcing.csv", 3, "share", "shares of sedan for US in FY2025 sum to 0.5, "
+                 "not 1")]),
+}
+
+
+@pytest.mark.parametrize("case", FOUND, ids=list(FOUND))
+def test_found_by_fuzzing(tmp_path, case):
+    table, row, column, value, expected = FOUND[case]
+    assert validate(_one_cell(tmp_path, table, row, column, value)) == expected

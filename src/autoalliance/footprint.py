@@ -74,25 +74,36 @@ def read_raw(path: Path) -> dict[str, RawTable]:
 
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
+            sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+            wb.close()
+            # a formula saved without its value (written by a program, never opened in a
+            # spreadsheet) reads as empty; keep its text so the message shows what the cell holds
+            if any(v is None for rows in sheets.values() for r in rows for v in r):
+                wf = load_workbook(path, read_only=True, data_only=False)
+                for ws in wf.worksheets:
+                    sheets[ws.title] = [
+                        [v if v is not None or getattr(c, "data_type", "") != "f" else c.value
+                         for v, c in zip(vals, cells)]
+                        for vals, cells in zip(sheets[ws.title], ws.iter_rows())]
+                wf.close()
         except Exception as e:  # openpyxl raises many types for a broken file
             raise DatasetError([Problem(path.name, 0, "", f"cannot be read as a workbook: {e}")]) \
                 from None
         raws = {}
-        for ws in wb.worksheets:
-            if ws.title.startswith("_"):  # notes sheets
+        for title, sheet_rows in sheets.items():
+            if title.startswith("_"):  # notes sheets
                 continue
-            rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+            rows = [[_cell_text(v) for v in r] for r in sheet_rows]
             rows = [r for r in rows if any(c != "" for c in r)] if rows else []
-            label = f"{path.name}[{ws.title}]"
+            label = f"{path.name}[{title}]"
             if not rows:
-                raws[ws.title] = RawTable(pd.DataFrame(), label)
+                raws[title] = RawTable(pd.DataFrame(), label)
                 continue
             header = [c for c in rows[0]]
             while header and header[-1] == "":
                 header.pop()
             body = [r[: len(header)] + [""] * (len(header) - len(r)) for r in rows[1:]]
-            raws[ws.title] = RawTable(pd.DataFrame(body, columns=header, dtype=str), label)
-        wb.close()
+            raws[title] = RawTable(pd.DataFrame(body, columns=header, dtype=str), label)
         return raws
     if not path.exists():
         raise DatasetError([Problem(str(path), 0, "", "no such dataset folder or workbook")])

@@ -52,6 +52,7 @@ def _convert_column(raw: RawTable, name: str, spec: pd.Series, problems: list[Pr
         if typ == "int":
             frac = ~empty & ~bad & (values.fillna(0) % 1 != 0)
             report(frac, lambda v: f"expected a whole number, got {v!r}")
+            bad = bad | frac  # reported; missing for the rules across rows
         values = values.where(~bad)
         return values.astype(float) if typ == "float" else values
     if typ == "date":
@@ -175,7 +176,7 @@ def _dataset_rules(raws: dict[str, RawTable], t: dict[str, pd.DataFrame],
         s = t["sourcing"]
         keys = ["nameplate", "market", "fiscal_year"]
         total = s.groupby(keys, dropna=False)["share"].transform("sum")
-        first = ~s.duplicated(keys)
+        first = ~s.duplicated(keys) & s[keys].notna().all(axis=1)  # a missing key is reported
         bad = first & ((total - 1.0).abs() > SHARE_TOLERANCE)
         _report_rows(raws["sourcing"], s, bad, "share",
                      lambda r: f"shares of {r.nameplate} for {r.market} in FY{r.fiscal_year:.0f} "
@@ -195,7 +196,7 @@ def _dataset_rules(raws: dict[str, RawTable], t: dict[str, pd.DataFrame],
         d = t["demand"]
         have = set(zip(t["sourcing"]["nameplate"], t["sourcing"]["market"],
                        t["sourcing"]["fiscal_year"]))
-        orphan = [(u > 0) and (k not in have)
+        orphan = [(u > 0) and pd.notna(k[2]) and (k not in have)
                   for u, k in zip(d["units"], zip(d["nameplate"], d["market"], d["fiscal_year"]))]
         _report_rows(raws["demand"], d, orphan, "nameplate",
                      lambda r: f"demand for {r.nameplate} in {r.market} FY{r.fiscal_year:.0f} "
