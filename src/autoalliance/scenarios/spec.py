@@ -293,6 +293,27 @@ def _marks(node, path=(), out=None) -> dict[tuple, int]:
     return out
 
 
+def _duplicate_keys(node, path=()) -> list[tuple[int, str, str]]:
+    """(line, key, message) of every key given twice in one mapping (YAML keeps the last one
+    silently). Merge keys (``<<``) are not duplicates."""
+    out = []
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value != "<<":
+                line = k.start_mark.line + 1
+                if k.value in first:
+                    out.append((line, _loc_key(path + (k.value,)), f"key {k.value!r} appears "
+                                f"more than once (also line {first[k.value]})"))
+                else:
+                    first[k.value] = line
+            out += _duplicate_keys(v, path + (k.value if isinstance(k, yaml.ScalarNode) else "?",))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            out += _duplicate_keys(v, path + (i,))
+    return out
+
+
 def _line_of(marks: dict[tuple, int], loc: tuple) -> int:
     loc = tuple(loc)
     while loc and loc not in marks:
@@ -309,10 +330,16 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     except UnicodeDecodeError as e:
         raise ScenarioError([ScenarioProblem(label, 0, "", f"not UTF-8 text: {e.reason}")]) \
             from None
+    except OSError as e:  # a folder, no permission
+        raise ScenarioError([ScenarioProblem(label, 0, "", f"cannot be read: {e.strerror}")]) \
+            from None
     try:
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
+            dupes = _duplicate_keys(node) if node is not None else []
+            if dupes:
+                raise ScenarioError([ScenarioProblem(label, *d) for d in dupes])
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -320,6 +347,12 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 0
         raise ScenarioError([ScenarioProblem(label, line, "", f"not valid YAML: {e.problem}")]) \
+            from None
+    except yaml.YAMLError as e:  # the reader's: a character YAML does not allow
+        pos = getattr(e, "position", None)
+        line = text[:pos].count("\n") + 1 if isinstance(pos, int) else 0
+        what = getattr(e, "reason", None) or str(e)
+        raise ScenarioError([ScenarioProblem(label, line, "", f"not valid YAML: {what}")]) \
             from None
     if node is None:
         raise ScenarioError([ScenarioProblem(label, 0, "", "the file is empty")])
