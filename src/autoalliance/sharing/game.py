@@ -72,7 +72,11 @@ def check_players(players: Iterable[str]) -> tuple[str, ...]:
 def _finite(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise GameError(f"{what}: value must be a number, got {value!r}")
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:  # an integer beyond the float range
+        raise GameError(f"{what}: value is too large (more than 1.8e308); values must be "
+                        "finite numbers (USD)") from None
     if not math.isfinite(x):
         raise GameError(f"{what}: value is {x}; values must be finite numbers (USD)")
     return x
@@ -276,6 +280,9 @@ def _no_evaluation(coalitions: list[Coalition]) -> list[float]:  # pragma: no co
     raise GameError("table game has no value for these coalitions")
 
 
+MAX_TABLE_PLAYERS = 20  # a table lists 2**n - 1 values: 1,048,575 at 20 players
+
+
 def normalise_table(
     table: Mapping[Hashable, object],
     players: Iterable[str] | None,
@@ -306,6 +313,10 @@ def normalise_table(
         players = check_players(players)
     except GameError as exc:
         raise GameError(f"{where}: players: {exc}") from None
+    if len(players) > MAX_TABLE_PLAYERS:  # 2**n values: refuse before allocating them
+        raise GameError(f"{where}: players: {len(players)} players need "
+                        f"{(1 << len(players)) - 1:,} coalition values; a game table holds at "
+                        f"most {MAX_TABLE_PLAYERS} players")
     index = {p: i for i, p in enumerate(players)}
     values = np.full(1 << len(players), np.nan)
     seen: dict[int, str] = {}

@@ -38,11 +38,20 @@ def read_game_json(path: str | Path) -> Game:
     """Read a tabular game; raise :class:`GameError` naming file, key and problem."""
     path = Path(path)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_object)
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GameError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the "
+                        "file as UTF-8") from None
+    except OSError as exc:
+        raise GameError(f"{path}: cannot be read: {exc.strerror}") from None
+    try:
+        doc = json.loads(text, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         raise GameError(
             f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from None
+    except RecursionError:
+        raise GameError(f"{path}: not valid JSON: nested too deeply") from None
     if not isinstance(doc, dict):
         raise GameError(f"{path}: expected an object with keys 'players' and 'values'")
     if doc.duplicates:
