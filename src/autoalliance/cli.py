@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from autoalliance.errors import AutoallianceError, DatasetError
@@ -36,10 +37,10 @@ def handles_errors(fn):
         try:
             return fn(*args, **kwargs)
         except DatasetError as e:
-            err_console.print(f"[bold red]error:[/] {e}", highlight=False)
+            err_console.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False)
             raise typer.Exit(2) from None
         except (AutoallianceError, ValueError) as e:
-            err_console.print(f"[bold red]error:[/] {e}", highlight=False)
+            err_console.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False)
             raise typer.Exit(2) from None
 
     return wrapper
@@ -94,11 +95,12 @@ def validate(path: Path = typer.Argument(..., help="Dataset folder or .xlsx work
         print_json({"path": str(path), "valid": not problems,
                     "problems": [p.to_dict() for p in problems]})
     elif problems:
-        err_console.print(f"[bold red]{len(problems)} problem(s)[/] in {path}:", highlight=False)
+        err_console.print(f"[bold red]{len(problems)} problem(s)[/] in {escape(str(path))}:",
+                          highlight=False)
         for p in problems:
             err_console.print(f"  {p}", highlight=False, markup=False)
     else:
-        console.print(f"[green]valid:[/] {path}")
+        console.print(f"[green]valid:[/] {escape(str(path))}")
     if problems:
         raise typer.Exit(2)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 
 def register(app: typer.Typer) -> None:
@@ -47,7 +48,8 @@ def register(app: typer.Typer) -> None:
             print_json(rd.to_json())
             return
         for stage, why in rd.notes.items():
-            console.print(f"[yellow]{stage} left out:[/] {why.splitlines()[0]}", highlight=False)
+            console.print(f"[yellow]{stage} left out:[/] {escape(why.splitlines()[0])}",
+                          highlight=False)
         for p in (out, xlsx):
             if p is not None:
                 console.print(f"[green]wrote[/] {p}")

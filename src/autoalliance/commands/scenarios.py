@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import typer
+from rich.markup import escape
 
 from autoalliance.cli import (
     JsonOpt,
@@ -79,7 +80,8 @@ def _run_sweep(fp, scenarios, store, settings, workers, cluster, resume, json_ou
         progress.advance(task)
         if rec.status != "ok":
             progress.update(task, failed=progress.tasks[0].fields["failed"] + 1)
-            progress.console.print(f"[yellow]run {rec.scenario} failed:[/] {rec.error}",
+            progress.console.print(f"[yellow]run {escape(rec.scenario)} failed:[/] "
+                                   f"{escape(str(rec.error))}",
                                    highlight=False, markup=True)
 
     with progress:
@@ -89,7 +91,7 @@ def _run_sweep(fp, scenarios, store, settings, workers, cluster, resume, json_ou
                            on_result=on_result, check=check, scenario_set=scenario_set)
         except SweepInterrupted as e:
             progress.stop()
-            err_console.print(f"[bold yellow]{e}[/]", highlight=False)
+            err_console.print(f"[bold yellow]{escape(str(e))}[/]", highlight=False)
             raise typer.Exit(130) from None
     return report
 
