@@ -173,7 +173,14 @@ def plan(fp: Footprint, mode: str = "alliance", horizon: tuple[int, int] = (2026
     alone = {}
     for c in companies:
         d_c = build_inputs(fp, [c], settings)
+        if d_c.lanes.empty:  # nothing to build or sell in the horizon: nothing to plan
+            continue
         alone[c] = (d_c, solve_inputs(d_c, settings))
+    if not alone:
+        raise InfeasiblePlan(f"nothing to plan: no company among {', '.join(companies)} has a "
+                             "nameplate with demand and a plant that can build it in "
+                             f"FY{settings.years[0]}-FY{settings.years[-1]}")
+    companies = [c for c in companies if c in alone]
     standalone = {c: assemble(fp, d, s).companies.set_index("company").at[c, "profit_usd"]
                   for c, (d, s) in alone.items()}
     if mode == "standalone":
