@@ -39,8 +39,10 @@ def listing(folder):
 
 
 def no_crash(result):
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
-        repr(result.exception)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        import traceback
+
+        raise AssertionError("".join(traceback.format_exception(*result.exc_info)))
     assert "Traceback" not in result.output
 
 
@@ -127,3 +129,16 @@ def test_exposure_error_keeps_the_sheet_label_and_brackets(tmp_path):
     assert result.exit_code == 2
     assert "book.xlsx[sourcing], row 3, column plant: '[/x]' is not a plant in plants" in \
         result.output
+
+
+def test_exposure_without_an_optional_column(tmp_path):
+    """A dataset without the optional quota_units column is valid; exposure used to crash on
+    it (float() of pd.NA in the measures engine)."""
+    t = tiny_tables()
+    t["measures"] = t["measures"].drop(columns="quota_units")
+    path = write_tables(t, tmp_path / "ds")
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["exposure", str(path), "--json"])
+    no_crash(result)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)[0]["company"] == "acme"

@@ -98,6 +98,16 @@ def _check_column(raw: RawTable, name: str, check: str, values: pd.Series, typed
         raise AssertionError(f"unknown check {check!r}")
 
 
+def _empty_column(typ: str, index: pd.Index) -> pd.Series:
+    if typ in ("int", "float"):
+        return pd.Series(np.nan, index=index, dtype=float)
+    if typ == "date":
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if typ == "bool":
+        return pd.Series(False, index=index, dtype=bool)
+    return pd.Series("", index=index, dtype=object)
+
+
 def check_table(raw: RawTable, sch: TableSchema, problems: list[Problem]) -> pd.DataFrame:
     """Type-convert one table and check its own columns; returns the typed frame."""
     frame = raw.frame
@@ -123,9 +133,8 @@ def check_table(raw: RawTable, sch: TableSchema, problems: list[Problem]) -> pd.
         if spec.column in cols and spec.column not in dup:
             typed[spec.column] = _convert_column(raw, spec.column, pd.Series(spec._asdict()),
                                                  problems)
-        else:
-            typed[spec.column] = pd.Series([pd.NA] * len(frame), index=frame.index,
-                                           dtype="object")
+        else:  # an absent column reads as a column of empty cells of its type
+            typed[spec.column] = _empty_column(spec.type, frame.index)
     for spec in sch.columns.itertuples(index=False):
         if spec.column in cols:
             _check_column(raw, spec.column, spec.check, typed[spec.column], typed, problems)
