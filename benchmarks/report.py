@@ -18,25 +18,33 @@ def _f(v, fmt="{:.2f}") -> str:
 
 
 def _slope(xs, ys) -> float | None:
-    pts = [(x, y) for x, y in zip(xs, ys) if x and y and x > 0 and y > 0]
-    if len(pts) < 2:
+    pts = sorted((x, y) for x, y in zip(xs, ys) if x and y and x > 0 and y > 0)[-3:]
+    if len(pts) < 2:  # the three largest sizes: the smallest are fixed costs, not growth
         return None
     lx, ly = np.log10([p[0] for p in pts]), np.log10([p[1] for p in pts])
     return float(np.polyfit(lx, ly, 1)[0])
+
+
+def _mem(r: dict) -> float:
+    """Memory the model itself takes: peak during build, hand-off and solve above the RSS
+    after build_inputs (falls back to the whole process's peak)."""
+    return max(r.get("model_rss_mib", r["peak_rss_mib"]), 1.0)
 
 
 def plan_tables(rows: list[dict]) -> tuple[str, dict]:
     ok = [r for r in rows if "error" not in r]
     out = ["### Plan: build and hand-off to HiGHS, linopy (autoalliance) against Pyomo", "",
            "| model | variables | constraints | impl | inputs s | build s | hand-off s | "
-           "build+hand-off s | HiGHS s | total s | overhead ratio | peak RSS MiB | objective |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "build+hand-off s | HiGHS s | total s | overhead ratio | peak RSS MiB | "
+           "model peak RSS MiB (above inputs) | objective |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in ok:
         bh = r["build"] + r["handoff"]
         out.append(f"| {r['model']} | {r['variables']:,} | {r['constraints']:,} | {r['impl']} | "
                    f"{_f(r['inputs'])} | {_f(r['build'])} | {_f(r['handoff'])} | {_f(bh)} | "
                    f"{_f(r['solve'])} | {_f(r['total'])} | {_f(r['overhead_ratio'])} | "
-                   f"{r['peak_rss_mib']:,.0f} | {r['objective']:.6g} |")
+                   f"{r['peak_rss_mib']:,.0f} | {r.get('model_peak_rss_mib', 0):,.0f} "
+                   f"({r.get('model_rss_mib', 0):,.0f}) | {r['objective']:.6g} |")
     for r in rows:
         if "error" in r:
             out.append(f"| {r.get('model')} | N={r.get('nameplates')} | | {r.get('impl', '')} | "
@@ -44,7 +52,7 @@ def plan_tables(rows: list[dict]) -> tuple[str, dict]:
     out += ["", "Ratios at each size (Pyomo / linopy as shipped, and / linopy with "
             "`io_api='direct'`); objectives equal to 1e-5:", "",
             "| model | variables | build+hand-off Pyomo/linopy | Pyomo/linopy-direct | "
-            "peak RSS Pyomo/linopy | peak RSS Pyomo/linopy-direct | objectives equal |",
+            "model RSS Pyomo/linopy | model RSS Pyomo/linopy-direct | objectives equal |",
             "|---|---|---|---|---|---|---|"]
     fits = {}
     by = {}
@@ -58,8 +66,8 @@ def plan_tables(rows: list[dict]) -> tuple[str, dict]:
             eq = max(objs) - min(objs) <= 1e-5 * max(1.0, abs(objs[0]))
             out.append(f"| {model} | {a['variables']:,} | {_f(bh(p) / bh(a), '{:.1f}x')} | "
                        f"{_f(bh(p) / bh(b), '{:.1f}x')} | "
-                       f"{_f(p['peak_rss_mib'] / a['peak_rss_mib'])} | "
-                       f"{_f(p['peak_rss_mib'] / b['peak_rss_mib'])} | {'yes' if eq else 'NO'} |")
+                       f"{_f(_mem(p) / _mem(a))} | {_f(_mem(p) / _mem(b))} | "
+                       f"{'yes' if eq else 'NO'} |")
     for impl in ("linopy", "linopy-direct", "pyomo"):
         rs = [r for r in ok if r["impl"] == impl and r["model"] == "lp"]
         fits[f"plan build+hand-off ({impl})"] = _slope([r["variables"] for r in rs],
@@ -195,7 +203,10 @@ def render(res: dict, here: Path, quick: bool = False) -> str:
              f"{res['seconds'] / 60:.1f} min) on {m['cpu']}, {m['cores']} cores, "
              f"{m['memory_gib']} GiB; Python {m['python']}, pandas {m['pandas']}, linopy "
              f"{m['linopy']}, Pyomo {m['pyomo']}, {m['os']}. Load average at start "
-             f"{m['load_average']:.2f} (the machine is shared with other work).", ""]
+             f"{m['load_average']:.2f} (the machine is shared with other work)."
+             + (" Sections measured again later in a separate run: "
+                + ", ".join(f"{k} ({v})" for k, v in res["rerun"].items()) + "."
+                if res.get("rerun") else ""), ""]
     fits = {}
     if "plan" in res:
         t, f = plan_tables(res["plan"])
@@ -209,7 +220,8 @@ def render(res: dict, here: Path, quick: bool = False) -> str:
         parts += [sweep_tables(res["sweeps"]), ""]
     if "warm" in res:
         parts += [warm_tables(res["warm"]), ""]
-    parts += ["### Fitted growth exponents (slope of log time against log size)", "",
+    parts += ["### Fitted growth exponents (least-squares slope of log time, or log peak memory, "
+              "against log size over the three largest sizes measured)", "",
               "| quantity | exponent |", "|---|---|"]
     parts += [f"| {k} | {_f(v)} |" for k, v in fits.items()]
     text = "\n".join(parts) + "\n"

@@ -190,6 +190,11 @@ def main(argv=None) -> None:
         if "warm" in sections:
             res["warm"] = bench_warm(work, 70 if q else 700, 3 if q else 6, log, milp=not q)
     res["seconds"] = time.time() - started
+    if args.only and out.exists():  # one section again: keep the others from the last run
+        prev = json.loads(out.read_text())
+        now = res["started"]
+        res = {**prev, **{k: v for k, v in res.items() if k in sections}}
+        res["rerun"] = {**prev.get("rerun", {}), **{k: now for k in sections}}
     out.write_text(json.dumps(res, indent=1))
     log(f"results in {out}")
     from report import render
