@@ -204,12 +204,8 @@ def current_rss_mib() -> float:
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def measure(dataset: Path, impl: str, unit_rows: float, patched: bool = False) -> dict:
+def measure(dataset: Path, impl: str, unit_rows: float) -> dict:
     fp = load_footprint(dataset)
-    if patched:
-        import engine_patches
-
-        engine_patches.apply()
     chunk = PANDAS_CHUNK if impl == "pandas" else ENGINE_CHUNK
     make, rows, scenarios = workload(fp, unit_rows, chunk)
     fn = engine_totals if impl == "engine" else pandas_totals
@@ -218,7 +214,7 @@ def measure(dataset: Path, impl: str, unit_rows: float, patched: bool = False) -
     totals = chunked(fp, make(), fn)
     secs, cpu = time.perf_counter() - t0, time.process_time() - c0
     n_measures = len(fp.measures)
-    return dict(impl=impl, patched=patched, unit_rows=rows, scenarios=scenarios, chunk=chunk,
+    return dict(impl=impl, unit_rows=rows, scenarios=scenarios, chunk=chunk,
                 measures=n_measures, seconds=secs, cpu_seconds=cpu,
                 unit_rows_per_s=rows / secs, throughput=rows * n_measures / secs,
                 peak_rss_mib=peak_rss_mib(), rss_before_mib=rss0,
@@ -231,10 +227,9 @@ def main(argv=None) -> None:
     ap.add_argument("--dataset", required=True, type=Path)
     ap.add_argument("--impl", choices=["engine", "pandas"], required=True)
     ap.add_argument("--unit-rows", type=float, required=True)
-    ap.add_argument("--patched", action="store_true", help="with engine_patches applied")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).parent))
-    res = measure(args.dataset, args.impl, args.unit_rows, args.patched)
+    res = measure(args.dataset, args.impl, args.unit_rows)
     sys.stdout.write(json.dumps(res) + "\n")
 
 

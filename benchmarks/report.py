@@ -116,7 +116,7 @@ def exposure_tables(rows: list[dict]) -> tuple[str, dict]:
                           f"({cpu(ep, p):.0f}x)" if ep else "–")
                        + f" | {'yes' if same else 'different sizes'} |")
     fits = {}
-    for label in ("engine", "engine+patches", "pandas"):
+    for label in ("engine", "pandas"):
         rs = [r for r in ok if r["label"] == label]
         fits[f"exposure time ({label})"] = _slope([r["unit_rows"] for r in rs],
                                                   [r["seconds"] for r in rs])
@@ -181,7 +181,7 @@ def plot(res: dict, path: Path) -> None:
     ax.legend(fontsize=8)
     ax = axes[1]
     ex = [r for r in res.get("exposure", []) if "error" not in r]
-    for label, style in (("engine", "o-"), ("engine+patches", "s-"), ("pandas", "^-")):
+    for label, style in (("engine", "o-"), ("pandas", "^-")):
         rs = sorted([r for r in ex if r["label"] == label], key=lambda r: r["unit_rows"])
         if rs:
             ax.loglog([r["unit_rows"] for r in rs], [r["seconds"] for r in rs], style,

@@ -115,7 +115,7 @@ def bench_exposure(work: Path, engine_sizes, pandas_sizes, log) -> list[dict]:
     ds = write_synth(work / "exposure", **FOOTPRINT)
     rows = []
     for size in sorted(set(engine_sizes) | set(pandas_sizes)):
-        impls = ([("engine", []), ("engine+patches", ["--patched"])] if size in engine_sizes
+        impls = ([("engine", [])] if size in engine_sizes
                  else []) + ([("pandas", [])] if size in pandas_sizes else [])
         for label, extra in impls:
             impl = "pandas" if label == "pandas" else "engine"

@@ -11,7 +11,13 @@ import numpy as np
 
 from autoalliance.errors import AutoallianceError, InfeasiblePlan
 from autoalliance.footprint import Footprint
-from autoalliance.plan.data import PlanInputs, Settings, build_inputs, default_partners
+from autoalliance.plan.data import (
+    PlanInputs,
+    Settings,
+    build_inputs,
+    default_partners,
+    option_parties,
+)
 from autoalliance.plan.model import MONEY, UNITS, build_model
 from autoalliance.plan.result import PlanResult, Solution, assemble
 
@@ -184,6 +190,12 @@ def plan(fp: Footprint, mode: str = "alliance", horizon: tuple[int, int] = (2026
     standalone = {c: assemble(fp, d, s).companies.set_index("company").at[c, "profit_usd"]
                   for c, (d, s) in alone.items()}
     if mode == "standalone":
+        results = [assemble(fp, d, s, standalone) for d, s in alone.values()]
+        return PlanResult.concat(results, mode, settings, fp)
+    parties = option_parties(fp)
+    linked = parties[parties["kind"].ne("do_nothing") & parties["owner"].isin(companies)
+                     & parties["host"].isin(companies) & parties["owner"].ne(parties["host"])]
+    if linked.empty:  # no option between the partners: the alliance is each firm alone
         results = [assemble(fp, d, s, standalone) for d, s in alone.values()]
         return PlanResult.concat(results, mode, settings, fp)
     d = build_inputs(fp, companies, settings)

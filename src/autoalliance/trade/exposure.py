@@ -36,9 +36,26 @@ def current_flows(fp: Footprint, fiscal_years=None) -> pd.DataFrame:
     return f[["nameplate", "plant", "market", "fiscal_year", "units"]].reset_index(drop=True)
 
 
+def _cached(fp: Footprint, key: tuple, make):
+    """Memoise on the footprint: what depends only on its tables, not on the flows' units, is
+    worked out once per Footprint (tables are treated as immutable; ``replace`` makes a new one).
+    The tables' identities are part of the key, so a table swapped in place is not mistaken."""
+    cache = fp.__dict__.setdefault("_derived", {})
+    ids = tuple(id(fp.tables.get(t)) for t in ("measures", "companies", "fx", "profile"))
+    k = key + ids
+    if k not in cache:
+        cache[k] = make()
+    return cache[k]
+
+
 def fiscal_days(fp: Footprint, companies, fiscal_years) -> pd.DataFrame:
     """Each day of each company's fiscal years with its share of the year's entries and the
     company currency's units per USD on that day."""
+    key = ("days", tuple(sorted(companies)), tuple(sorted(int(y) for y in fiscal_years)))
+    return _cached(fp, key, lambda: _fiscal_days(fp, companies, fiscal_years))
+
+
+def _fiscal_days(fp: Footprint, companies, fiscal_years) -> pd.DataFrame:
     comp = fp.companies.set_index("company").loc[list(companies)]
     prof = fp.table("profile")
     fx = fp.fx
@@ -124,9 +141,19 @@ def goods_rows(fp: Footprint, flows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([veh[cols], parts[cols]], ignore_index=True)
 
 
-def _monthly_rates(fp: Footprint, rows: pd.DataFrame, days: pd.DataFrame):
-    """Per (key, company, fiscal year, month): the day-weighted rates, in USD and local terms."""
-    keys = rows[KEY[:-1]].drop_duplicates().reset_index(drop=True)
+def _monthly_rates(fp: Footprint, rows: pd.DataFrame, days: pd.DataFrame, by_month: bool):
+    """Per (key, company, fiscal year[, month]): the day-weighted rates, in USD and local terms.
+    They depend only on the measures, the goods keys and the fiscal days, so they are memoised
+    on the footprint: a stream of demand scenarios or the chunks of a large run pays once."""
+    keys = rows[KEY[:-1]].drop_duplicates().sort_values(KEY[:-1]).reset_index(drop=True)
+    key = ("rates", by_month, tuple(keys.itertuples(index=False, name=None)),
+           tuple(days[["company", "fiscal_year"]].drop_duplicates().itertuples(
+               index=False, name=None)))
+    return _cached(fp, key, lambda: _rates_table(fp, keys, days, by_month))
+
+
+def _rates_table(fp: Footprint, keys: pd.DataFrame, days: pd.DataFrame, by_month: bool):
+    keys = keys.copy()
     keys["key"] = np.arange(len(keys))
     dates = pd.DataFrame({"date": days["date"].drop_duplicates().sort_values()})
     grid = keys.merge(dates, how="cross")
@@ -141,7 +168,9 @@ def _monthly_rates(fp: Footprint, rows: pd.DataFrame, days: pd.DataFrame):
         parts[col] = g[col] * g["weight"]
         parts[col + "_local"] = parts[col] * g["per_usd"]
     agg = pd.concat([g[["key", "company", "fiscal_year", "month"]], pd.DataFrame(parts)], axis=1)
-    agg = agg.groupby(["key", "company", "fiscal_year", "month"], as_index=False).sum()
+    # without months, a flow costs one row per fiscal year instead of twelve
+    by = ["key", "company", "fiscal_year"] + (["month"] if by_month else [])
+    agg = agg.drop(columns=[] if by_month else ["month"]).groupby(by, as_index=False).sum()
     return keys, agg, quota_keys
 
 
@@ -161,7 +190,7 @@ def duty_for_flows(fp: Footprint, flows: pd.DataFrame, by_month: bool = False,
     if rows.empty:
         return _empty_result(by_month)
     days = fiscal_days(fp, rows["company"].unique(), rows["fiscal_year"].unique())
-    keys, agg, quota_keys = _monthly_rates(fp, rows, days)
+    keys, agg, quota_keys = _monthly_rates(fp, rows, days, by_month)
     rows = rows.merge(keys, on=KEY[:-1])
     quota_rows = rows["key"].isin(quota_keys)
     parts = [_factorised(rows[~quota_rows], agg)]
@@ -176,10 +205,11 @@ def duty_for_flows(fp: Footprint, flows: pd.DataFrame, by_month: bool = False,
     out["tariff_cost_local"] = out["added_duty_local"] + out["offset_local"]
     out = out.merge(fp.companies[["company", "currency"]], on="company", how="left")
     ids = ["company", "fiscal_year", "nameplate", "plant", "market", "origin", "goods"]
-    if not by_month:
-        out = out.groupby(ids + ["flow"], as_index=False, sort=False).agg(
+    if not by_month:  # a flow's ids are constant: group by the flow code, carry the ids along
+        out = out.groupby(["flow", "origin", "goods"], as_index=False, sort=False).agg(
             {**{c: "sum" for c in _VALUE_COLS + ["vehicle_units", "customs_value_total_usd"]},
-             "currency": "first"})
+             **{c: "first" for c in ["company", "fiscal_year", "nameplate", "plant", "market",
+                                     "currency"]}})
         cols = ids
     else:
         cols = ids + ["month"]
@@ -195,8 +225,8 @@ def _factorised(rows: pd.DataFrame, agg: pd.DataFrame) -> pd.DataFrame:
     non_us = value * (1 - r["us_content_share"].to_numpy(float))
     msrp = r["msrp_usd"].to_numpy(float) * units
     share = r["share"].to_numpy()  # the month's share of the year's entries
-    out = r[["flow", "company", "nameplate", "plant", "market", "origin", "goods", "fiscal_year",
-             "month"]].copy()
+    ids = ["flow", "company", "nameplate", "plant", "market", "origin", "goods", "fiscal_year"]
+    out = r[ids + (["month"] if "month" in r else [])].copy()
     out["vehicle_units"] = r["vehicle_units"].to_numpy(float) * share
     out["customs_value_total_usd"] = value * share
     out["duty_usd"] = value * r["on_value"] + non_us * r["on_non_us"]

@@ -30,20 +30,26 @@ def _match(measures: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
     """Boolean matrix keys x measures: does the rule cover the good on that day?"""
     n, m = len(keys), len(measures)
     out = np.zeros((n, m), dtype=bool)
+    # each column converted once (with Arrow-backed strings every to_numpy() copies)
     date = keys["date"].to_numpy(dtype="datetime64[ns]")
+    importer = keys["importer"].to_numpy(dtype=object)
+    origin = keys["origin"].to_numpy(dtype=object)
+    goods = keys["goods"].to_numpy(dtype=object)
+    category = keys["category"].to_numpy(dtype=object)
+    usmca = keys["usmca"].to_numpy(dtype=bool)
     for j, rule in enumerate(measures.itertuples(index=False)):  # one pass per rule, not per row
-        ok = keys["importer"].to_numpy() == rule.importer
+        ok = importer == rule.importer
         if rule.origin != "*":
-            ok &= keys["origin"].isin(rule.origin.split("|")).to_numpy()
-        ok &= keys["goods"].to_numpy() == rule.goods
+            ok &= np.isin(origin, rule.origin.split("|"))
+        ok &= goods == rule.goods
         if rule.category != "*":
-            ok &= keys["category"].to_numpy() == rule.category
+            ok &= category == rule.category
         if rule.usmca != "*":
-            ok &= keys["usmca"].to_numpy() == (rule.usmca == "yes")
+            ok &= usmca == (rule.usmca == "yes")
         ok &= date >= np.datetime64(rule.start, "ns")
         if not pd.isna(rule.end):
             ok &= date <= np.datetime64(rule.end, "ns")
-        domestic = keys["origin"].to_numpy() == rule.importer
+        domestic = origin == rule.importer
         ok &= domestic if rule.layer == "offset" else ~domestic
         out[:, j] = ok
     return out
