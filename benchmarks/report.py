@@ -96,25 +96,22 @@ def exposure_tables(rows: list[dict]) -> tuple[str, dict]:
             out.append(f"| | {r.get('label')} | failed: {r['error']} |")
     out += ["", "Throughput ratio engine / pandas at the sizes both ran (wall clock; CPU time "
             "in brackets); totals equal:", "",
-            "| unit-rows | engine / pandas | engine+patches / pandas | totals equal |",
-            "|---|---|---|---|"]
+            "| unit-rows | engine / pandas | totals equal |",
+            "|---|---|---|"]
     by = {}
     for r in ok:
         by.setdefault(round(math.log10(max(r["unit_rows"], 1)), 0), {})[r["label"]] = r
     for _, g in sorted(by.items()):
         if "pandas" in g and "engine" in g:
             p, e = g["pandas"], g["engine"]
-            ep = g.get("engine+patches")
             cpu = lambda a, b: (a["unit_rows"] / a["cpu_seconds"]) / (  # noqa: E731
                 b["unit_rows"] / b["cpu_seconds"])
             same = all(abs(x["tariff_cost_usd"] / x["unit_rows"] - p["tariff_cost_usd"]
                            / p["unit_rows"]) < 1e-3 * abs(p["tariff_cost_usd"] / p["unit_rows"])
-                       for x in [e] + ([ep] if ep else []) if x["unit_rows"] == p["unit_rows"])
+                       for x in [e] if x["unit_rows"] == p["unit_rows"])
             out.append(f"| {p['unit_rows']:,.0f} | "
                        f"{e['unit_rows_per_s'] / p['unit_rows_per_s']:.0f}x ({cpu(e, p):.0f}x) | "
-                       + (f"{ep['unit_rows_per_s'] / p['unit_rows_per_s']:.0f}x "
-                          f"({cpu(ep, p):.0f}x)" if ep else "–")
-                       + f" | {'yes' if same else 'different sizes'} |")
+                       f"{'yes' if same else 'different sizes'} |")
     fits = {}
     for label in ("engine", "pandas"):
         rs = [r for r in ok if r["label"] == label]

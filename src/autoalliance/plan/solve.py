@@ -50,7 +50,8 @@ def _run(m, settings: Settings) -> str:
         raise AutoallianceError(f"solver {settings.solver!r} is not supported; the planner "
                                 "needs a MILP solver and uses highs")
     with _quiet():
-        _, cond = m.solve(solver_name="highs", output_flag=False, log_to_console=False,
+        _, cond = m.solve(solver_name="highs", progress=False, output_flag=False,
+                          log_to_console=False,
                           mip_rel_gap=settings.mip_rel_gap, time_limit=settings.time_limit_s)
     return str(cond)
 
