@@ -24,7 +24,7 @@ lint: $(STAMP)
 
 # Every fuzz test of `make test` (tests/test_fuzz_*.py) with a larger budget: FUZZ_EXAMPLES per
 # property (the slow workbook and CLI properties run a quarter of it), a fixed seed so a run can be
-# repeated, and a hard time limit. 500 examples take about 9 minutes on 2 cores (RELIABILITY.md).
+# repeated, and a hard time limit. 500 examples take about 8 minutes on 2 cores (RELIABILITY.md).
 FUZZ_EXAMPLES ?= 500
 FUZZ_SEED ?= 0
 FUZZ_SECONDS ?= 1200
