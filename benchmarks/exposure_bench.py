@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
 import numpy as np
 import pandas as pd
+from memory import current_rss_mib, peak_rss_mib
 
 from autoalliance.footprint import Footprint, load_footprint
 from autoalliance.trade.exposure import current_flows, duty_for_flows, goods_rows
@@ -187,21 +188,6 @@ def workload(fp: Footprint, unit_rows: float, chunk: float):
 
     rows = unit_rows_of(fp, last) * scenarios if scenarios == 1 else full * scenarios
     return chunks, rows, scenarios
-
-
-def peak_rss_mib() -> float:
-    """Peak resident memory of this process (VmHWM; ``ru_maxrss`` is not used because on Linux
-    it carries the parent's peak across fork and exec)."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def current_rss_mib() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 def measure(dataset: Path, impl: str, unit_rows: float) -> dict:

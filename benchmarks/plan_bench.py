@@ -20,12 +20,13 @@ import argparse
 import contextlib
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
 import highspy
+from memory import current_rss_mib, peak_rss_mib
 
 from autoalliance.footprint import load_footprint
 from autoalliance.plan.data import Settings, build_inputs
@@ -61,21 +62,6 @@ def quiet():
             sys.stdout.flush()
             os.dup2(saved, 1)
             os.close(saved)
-
-
-def peak_rss_mib() -> float:
-    """Peak resident memory of this process (VmHWM; ``ru_maxrss`` is not used because on Linux
-    it carries the parent's peak across fork and exec)."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def current_rss_mib() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 def reset_peak() -> None:
