@@ -192,3 +192,25 @@ def test_validate_runs_the_planner_rules_across_options(tmp_path):
                    "fee_max_usd 100 is below fee_min_usd 900") in problems
     result = CliRunner().invoke(app, ["validate", str(tmp_path / "ds")])
     assert result.exit_code == 2
+
+
+def test_option_rules_name_the_workbook_sheet(tmp_path):
+    """The option rules are part of dataset validation: load and validate agree, and a
+    workbook's problems name its sheet."""
+    from autoalliance.plan.testing import tiny_alliance_tables
+
+    t = tiny_alliance_tables()
+    opts = t["options"].astype(object)
+    row = opts.index[opts["kind"].eq("contract_build")][0]
+    opts.loc[row, ["fee_min_usd", "fee_max_usd"]] = [900, 100]
+    t["options"] = opts
+    book = tmp_path / "data.xlsx"
+    with pd.ExcelWriter(book) as w:
+        for name, frame in t.items():
+            frame.to_excel(w, sheet_name=name, index=False)
+    expected = Problem("data.xlsx[options]", row + 2, "fee_max_usd",
+                       "fee_max_usd 100 is below fee_min_usd 900")
+    assert expected in validate(book)
+    with pytest.raises(DatasetError) as e:
+        load_footprint(book)
+    assert expected in e.value.problems

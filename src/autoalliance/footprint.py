@@ -162,11 +162,7 @@ def validate(path: str | Path | None = None) -> list[Problem]:
         raws = read_raw(p)
     except DatasetError as e:
         return e.problems
-    typed, problems = check_dataset(raws, p.name)
-    if not problems and "options" in typed:
-        from autoalliance.plan import check_plan_tables  # rules across the planner's tables
-
-        problems = check_plan_tables(Footprint(typed, name=p.name, source_path=p))
+    _, problems = check_dataset(raws, p.name)
     return sorted(problems)
 
 

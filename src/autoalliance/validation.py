@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from autoalliance.errors import Problem
+from autoalliance.option_rules import check_options
 from autoalliance.schema import TableSchema, schemas
 
 SHARE_TOLERANCE = 1e-6
@@ -234,6 +235,8 @@ def _dataset_rules(raws: dict[str, RawTable], t: dict[str, pd.DataFrame],
         nonus = m["basis"].eq("non_us_content") & ~m["layer"].eq("additional")
         _report_rows(raws["measures"], m, nonus, "basis",
                      lambda r: "basis non_us_content is for additional rules only", problems)
+    if "options" in t and {"nameplates", "plants", "costs"} <= set(t):
+        problems.extend(check_options(t, raws["options"].file, raws["options"].first_row))
     if "fx" in t and "companies" in t:
         fx = t["fx"].sort_values(["currency", "start"])
         overlap = fx.groupby("currency")["start"].shift(-1) <= fx["end"]

@@ -25,6 +25,10 @@ import pandas as pd
 
 from autoalliance.errors import DatasetError, Problem
 from autoalliance.footprint import Footprint
+from autoalliance.option_rules import check_options
+from autoalliance.option_rules import number as _num
+from autoalliance.option_rules import split_list as _split
+from autoalliance.option_rules import text as _str
 from autoalliance.trade.exposure import unit_duty
 
 SEP = "|"
@@ -65,81 +69,11 @@ class PlanInputs:
     option_cap: pd.DataFrame = field(default_factory=pd.DataFrame)  # option x year: units cap
 
 
-def _split(s) -> list[str]:
-    if s is None or (isinstance(s, float) and np.isnan(s)) or s is pd.NA:
-        return []
-    return [p.strip() for p in str(s).split(";") if p.strip()]
-
-
-def _num(v, default: float = 0.0) -> float:
-    return default if v is None or pd.isna(v) else float(v)
-
-
 def check_plan_tables(fp: Footprint) -> list[Problem]:
-    """Rules across the planner's tables (options, revenue, tooling) that the generic schema
-    checks cannot state. Returns every problem; an empty list when the tables are consistent."""
-    problems: list[Problem] = []
-    opts = fp.table("options").reset_index(drop=True)
-    names = set(fp.nameplates["nameplate"])
-    np_company = fp.nameplates.set_index("nameplate")["company"]
-    plant_company = fp.plants.set_index("plant")["company"]
-    plant_kind = fp.plants.set_index("plant")["kind"]
-    seen_lanes: dict[tuple[str, str], str] = {}
-    for i, r in opts.iterrows():
-        row = i + 2
-
-        def bad(col, msg, row=row):
-            problems.append(Problem("options.csv", row, col, msg))
-
-        kind = r["kind"]
-        owner, host = _str(r.get("owner")), _str(r.get("host"))
-        covered = _split(r.get("nameplates"))
-        plant = _str(r.get("plant"))
-        if kind == "do_nothing":
-            continue
-        if not owner or not host:
-            bad("owner" if not owner else "host", f"a {kind} option needs both owner and host")
-        elif owner == host:
-            bad("host", "owner and host are the same firm; an option is between two firms")
-        if not covered:
-            bad("nameplates", f"a {kind} option must name the nameplates it covers")
-        for n in covered:
-            if n not in names:
-                bad("nameplates", f"{n!r} is not a nameplate in nameplates")
-            elif kind != "joint_vehicle" and owner and np_company[n] != owner:
-                bad("nameplates", f"{n} is sold by {np_company[n]}, not by the owner {owner}")
-            elif kind == "joint_vehicle" and np_company[n] not in (owner, host):
-                bad("nameplates", f"{n} is sold by {np_company[n]}, neither owner nor host")
-        if kind == "contract_build":
-            if not plant:
-                bad("plant", "a contract_build option must name the host plant")
-            elif plant in plant_company.index:
-                if plant_company[plant] != host:
-                    bad("plant", f"{plant} belongs to {plant_company[plant]}, not the host {host}")
-                if plant_kind[plant] != "vehicle":
-                    bad("plant", f"{plant} is a {plant_kind[plant]} plant, not a vehicle plant")
-            for n in covered:
-                if (n, plant) in seen_lanes:
-                    bad("nameplates", f"{n} at {plant} is already opened by option "
-                        f"{seen_lanes[(n, plant)]}; a lane opens through one option")
-                seen_lanes[(n, plant)] = r["option"]
-            have = set(zip(fp.costs["nameplate"], fp.costs["plant"]))
-            for n in covered:
-                if n in names and plant and (n, plant) not in have:
-                    bad("nameplates", f"no costs row for {n} built at {plant}: add one to costs "
-                        "(customs value, variable cost, US content, logistics)")
-        fmin, fmax = _num(r.get("fee_min_usd")), r.get("fee_max_usd")
-        if not pd.isna(fmax) and fmax < fmin:
-            bad("fee_max_usd", f"fee_max_usd {fmax:g} is below fee_min_usd {fmin:g}")
-        eff = _num(r.get("unit_cost_effect_usd"))
-        if eff > 0 and kind != "contract_build":
-            bad("unit_cost_effect_usd", "a cost increase (positive effect) is only meaningful "
-                "for contract_build; state a saving as a negative number")
-    return problems
-
-
-def _str(v) -> str:
-    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v).strip()
+    """Rules across the planner's tables (options with nameplates, plants, costs): the dataset
+    validation's own (``option_rules``), for a Footprint built or changed in memory."""
+    return check_options({name: fp.table(name) for name in
+                          ("options", "nameplates", "plants", "costs")})
 
 
 def option_parties(fp: Footprint) -> pd.DataFrame:
