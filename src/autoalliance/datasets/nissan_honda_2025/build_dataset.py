@@ -709,7 +709,7 @@ add("reported", company="nissan", metric="tariff_cost", period="FY2025", as_of="
 add("reported", company="nissan", metric="tariff_cost", period="FY2025", as_of="2025-10-30", value=275e9, currency="JPY", out_of_scope_share=0.0,
     source=cite("S46", "S47"), assumption=NIS_ASM + " $1.82B at 150.78 yen; H1 actual 149.7B.")
 add("reported", company="nissan", metric="tariff_cost", period="FY2025", as_of="2026-02-12", value=275e9, currency="JPY", out_of_scope_share=0.0, tolerance=0.25,
-    source=cite("S51", "S68"), assumption=NIS_ASM + " Kept at 275B; Apr-Dec actual 232B. This is the calibration target.")
+    source=cite("S51", "S68"), assumption=NIS_ASM + " Kept at 275B; Apr-Dec actual 232B. This is the calibration target; tolerance 0.25 is the acceptance band the project set for Nissan (issue 2), not a property of the figure.")
 HON_SPLIT = ("Out of scope = motorcycles and power products. Only the May-2025 breakdown is public: 130B of 650B (finished vehicles 300B, mostly 530k units from Canada and Mexico; parts and materials 220B; motorcycles and power products 130B) = 0.20. "
              "Later figures carry the same 0.20 share (proportional): the non-auto part fell with the Japan deal like the rest; carrying the 130B in absolute terms instead would leave 180B for autos in the Feb-2026 figure.")
 add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2025-05-13", value=650e9, currency="JPY", out_of_scope_share=0.20,
@@ -719,7 +719,7 @@ add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2
 add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2025-11-07", value=385e9, currency="JPY", out_of_scope_share=0.20,
     source=cite("S56", "S57"), assumption="Cut from 450B; H1 actual 164.3B. Read as the same gross-impact line. " + HON_SPLIT)
 add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2026-02-10", value=310e9, currency="JPY", out_of_scope_share=0.20, tolerance=0.30,
-    source=cite("S58", "S68"), assumption="Latest figure; Apr-Dec actual 289.8B. Read as the same gross-impact line. In scope for the model: 310B x 0.80 = 248B (calibration target). " + HON_SPLIT)
+    source=cite("S58", "S68"), assumption="Latest figure; Apr-Dec actual 289.8B. Read as the same gross-impact line. In scope for the model: 310B x 0.80 = 248B (calibration target); tolerance 0.30 is the acceptance band the project set for Honda (issue 2), not a property of the figure. " + HON_SPLIT)
 MIT_ASM = "Mitsubishi sells only vehicles in the US (no motorcycles); out_of_scope_share 0. All US sales are imported (no US plant)."
 add("reported", company="mitsubishi", metric="tariff_cost", period="FY2025", as_of="2025-05-08", value=30e9, currency="JPY", out_of_scope_share=0.0,
     source=cite("T13", "T9"), assumption=MIT_ASM + " 'Direct' impact of ~30B implied by the Aug revision to 32B (+2B); at 25%; not stated as a figure in May itself.")
