@@ -22,7 +22,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests
 
-# Every fuzz test of `make test` (tests/test_fuzz_*.py) with a larger budget: FUZZ_EXAMPLES per
+# Every fuzz test of `make test` (tests/*/test_fuzz_*.py) with a larger budget: FUZZ_EXAMPLES per
 # property (the slow workbook and CLI properties run a quarter of it), a fixed seed so a run can be
 # repeated, and a hard time limit. 500 examples take about 8 minutes on 2 cores (RELIABILITY.md).
 FUZZ_EXAMPLES ?= 500
@@ -30,7 +30,7 @@ FUZZ_SEED ?= 0
 FUZZ_SECONDS ?= 1200
 fuzz: $(STAMP)
 	AUTOALLIANCE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) timeout $(FUZZ_SECONDS) $(PY) -m pytest -q \
-		--hypothesis-seed=$(FUZZ_SEED) --hypothesis-show-statistics tests/test_fuzz_*.py
+		--hypothesis-seed=$(FUZZ_SEED) --hypothesis-show-statistics tests/*/test_fuzz_*.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -6,9 +6,9 @@ flow, kind of goods crossing the border (the vehicle, or each origin of imported
 month. Throughput is unit-rows x measures per second (every unit-row is checked against every
 trade rule of the dataset, 19 in the bundled ``measures.csv``).
 
-The workload: one synthetic footprint (``autoalliance.synth``), and a stream of demand scenarios
-over it, each the footprint's flows with units drawn again (a consultancy runs hundreds); a
-chunk is one scenario. The totals per company and fiscal year are summed over scenarios, so the
+The workload: one synthetic footprint (``autoalliance.dataset.synth``), and a stream of demand
+scenarios over it, each the footprint's flows with units drawn again (a consultancy runs hundreds);
+a chunk is one scenario. The totals per company and fiscal year are summed over scenarios, so the
 work grows with the number of unit-rows and the memory does not.
 
 Run as a script for one measurement in a fresh process (``run.py`` does that, so each peak
@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from memory import current_rss_mib, peak_rss_mib
 
-from autoalliance.footprint import Footprint, load_footprint
+from autoalliance.dataset.footprint import Footprint, load_footprint
 from autoalliance.trade.exposure import current_flows, duty_for_flows, goods_rows
 
 TOTALS = ["duty_usd", "added_duty_usd", "parts_added_usd", "credit_usd"]

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import highspy
 from memory import current_rss_mib, peak_rss_mib
 
-from autoalliance.footprint import load_footprint
+from autoalliance.dataset.footprint import load_footprint
 from autoalliance.plan.data import Settings, build_inputs
 from autoalliance.plan.model import build_model
 

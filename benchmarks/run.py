@@ -82,7 +82,7 @@ def plan_dataset(work: Path, nameplates: int, with_binaries: bool) -> Path:
     """A synthetic footprint for the plan benchmark. Without binaries the tooling and options
     tables are left out, so the model is an LP (production, demand, capacity, offset) and
     HiGHS's time stays proportional; with them it is the full MILP."""
-    from autoalliance.synth import write_synth
+    from autoalliance.dataset.synth import write_synth
 
     name = f"plan_{nameplates}_{'milp' if with_binaries else 'lp'}"
     folder = write_synth(work / name, companies=6, plants=60, nameplates=nameplates, years=11,
@@ -110,7 +110,7 @@ def bench_plan(work: Path, sizes: list[int], milp_sizes: list[int], log) -> list
 def bench_exposure(work: Path, engine_sizes, pandas_sizes, log) -> list[dict]:
     from exposure_bench import FOOTPRINT
 
-    from autoalliance.synth import write_synth
+    from autoalliance.dataset.synth import write_synth
 
     ds = write_synth(work / "exposure", **FOOTPRINT)
     rows = []

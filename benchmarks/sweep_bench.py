@@ -11,11 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from autoalliance.footprint import load_footprint
+from autoalliance.dataset.footprint import load_footprint
 from autoalliance.scenarios import RunSettings, Scenario
 from autoalliance.scenarios.spec import FxPath
+from autoalliance.scenarios.store import Store
 from autoalliance.scenarios.sweep import sweep
-from autoalliance.store import Store
 
 
 def scenarios(fp, n: int) -> list[Scenario]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import highspy
 
-from autoalliance.footprint import load_footprint
+from autoalliance.dataset.footprint import load_footprint
 from autoalliance.plan.data import Settings, build_inputs
 from autoalliance.plan.model import build_model
 

@@ -4,8 +4,8 @@ The pipeline runs one way:
 dataset -> footprint -> exposure -> plan -> share -> scenarios -> store/report.
 """
 
+from autoalliance.dataset.footprint import Footprint, load_footprint
 from autoalliance.errors import DatasetError, Problem
-from autoalliance.footprint import Footprint, load_footprint
 
 __version__ = "0.1.0"
 __all__ = ["DatasetError", "Footprint", "Problem", "load_footprint", "__version__"]

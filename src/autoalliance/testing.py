@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from autoalliance.footprint import Footprint, load_footprint, save_csv_folder
+from autoalliance.dataset.footprint import Footprint, load_footprint, save_csv_folder
 
 SRC = "test fixture"
 

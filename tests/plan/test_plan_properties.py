@@ -125,7 +125,7 @@ def test_infeasible_capacity_is_explained_by_relaxing_families(base):
 
 
 def test_default_dataset_alliance_beats_standalone_for_everyone():
-    from autoalliance.footprint import load_footprint
+    from autoalliance.dataset.footprint import load_footprint
 
     fp = load_footprint()
     res = plan(fp, "alliance")

@@ -5,8 +5,8 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from autoalliance.cli import app
-from autoalliance.footprint import _csv_ready, load_footprint
+from autoalliance.cli.main import app
+from autoalliance.dataset.footprint import _csv_ready, load_footprint
 from autoalliance.report import build, write_workbook
 from autoalliance.report.excel import neutralise, read_csv, restore, write_csv
 from autoalliance.testing import tiny_tables, write_tables

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from autoalliance.cli import app
-from autoalliance.footprint import load_footprint
+from autoalliance.cli.main import app
+from autoalliance.dataset.footprint import load_footprint
 from autoalliance.report import build, write_html
 from autoalliance.report.charts import charts
 from autoalliance.report.sensitivity import tornado

@@ -4,12 +4,12 @@ state's scenario; quantiles and the probability the alliance beats standalone.""
 import pandas as pd
 import pytest
 
-from autoalliance.footprint import load_footprint
+from autoalliance.dataset.footprint import load_footprint
 from autoalliance.scenarios import RunSettings, Scenario, apply_scenario, scenario_set
 from autoalliance.scenarios.montecarlo import run_montecarlo, sample_scenarios, summarise
 from autoalliance.scenarios.spec import MonteCarloSpec
 from autoalliance.scenarios.stages import exposure_stage
-from autoalliance.store import Store
+from autoalliance.scenarios.store import Store
 
 LAPSE = Scenario.model_validate({"name": "lapse", "overrides": {"measures": {"set": [
     {"where": {"measure": ["japan_vehicles", "japan_parts"]}, "values": {"end": "2025-09-30"}}]}}})

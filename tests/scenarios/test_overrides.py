@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autoalliance.footprint import load_footprint
+from autoalliance.dataset.footprint import load_footprint
+from autoalliance.dataset.schema import schemas
 from autoalliance.scenarios import Scenario, apply_scenario
-from autoalliance.schema import schemas
 from autoalliance.testing import tiny_tables, write_tables
 
 # numeric columns an override may set or scale without leaving the dataset invalid

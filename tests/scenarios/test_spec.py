@@ -5,8 +5,8 @@ import textwrap
 import pytest
 from typer.testing import CliRunner
 
-from autoalliance.cli import app
-from autoalliance.footprint import load_footprint
+from autoalliance.cli.main import app
+from autoalliance.dataset.footprint import load_footprint
 from autoalliance.scenarios import ScenarioError, check_scenarios, load_scenarios
 
 runner = CliRunner()

@@ -10,13 +10,13 @@ import sys
 import time
 
 import pytest
-from scenario_helpers import rate_scenarios, write_set
 from typer.testing import CliRunner
 
-from autoalliance.cli import app
-from autoalliance.footprint import load_footprint
+from autoalliance.cli.main import app
+from autoalliance.dataset.footprint import load_footprint
 from autoalliance.scenarios import RunSettings, Scenario, sweep
-from autoalliance.store import Store, StoreBusy
+from autoalliance.scenarios.store import Store, StoreBusy
+from scenario_helpers import rate_scenarios, write_set
 
 runner = CliRunner()
 EXPOSURE = RunSettings(stages=("exposure",))
@@ -64,7 +64,7 @@ def test_resume_after_kill_9(tmp_path, tiny_dir):
     n = 30
     spec = write_set(tmp_path / "many.yaml", rate_scenarios(n), name="many")
     store_path = tmp_path / "runs.duckdb"
-    cmd = [sys.executable, "-m", "autoalliance.cli", "sweep", spec, "--dataset", str(tiny_dir),
+    cmd = [sys.executable, "-m", "autoalliance.cli.main", "sweep", spec, "--dataset", str(tiny_dir),
            "--store", str(store_path)]
     proc = subprocess.Popen(cmd, env=_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -108,7 +108,7 @@ def test_two_sweeps_write_to_one_store_at_once(tmp_path, tiny_dir):
     for prefix in ("a", "b"):
         spec = write_set(tmp_path / f"{prefix}.yaml", rate_scenarios(8, prefix), name=prefix)
         procs.append(subprocess.Popen(
-            [sys.executable, "-m", "autoalliance.cli", "sweep", spec, "--dataset",
+            [sys.executable, "-m", "autoalliance.cli.main", "sweep", spec, "--dataset",
              str(tiny_dir), "--store", str(store_path), "--json"],
             env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     outs = [p.communicate(timeout=300) for p in procs]

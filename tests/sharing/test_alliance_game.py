@@ -52,7 +52,7 @@ def test_share_cli_on_the_default_dataset():
 
     from typer.testing import CliRunner
 
-    from autoalliance.cli import app
+    from autoalliance.cli.main import app
 
     r = CliRunner().invoke(app, ["share", "--rule", "shapley", "--json"])
     assert r.exit_code == 0, r.output

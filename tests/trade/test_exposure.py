@@ -218,7 +218,7 @@ def datasets(draw):
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(t=datasets())
 def test_engine_equals_plain_loop(tmp_path_factory, t):
-    from autoalliance.footprint import load_footprint
+    from autoalliance.dataset.footprint import load_footprint
     from autoalliance.testing import write_tables
 
     fp = load_footprint(write_tables(t, tmp_path_factory.mktemp("ds")))

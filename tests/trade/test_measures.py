@@ -7,11 +7,11 @@ Japanese car: 2.5% MFN before 3 Apr 2025; 25% + 2.5% = 27.5% from 3 Apr; 15% all
 import pandas as pd
 import pytest
 
-from autoalliance.footprint import DATASETS_DIR
-from autoalliance.schema import schema
+from autoalliance.dataset.footprint import DATASETS_DIR
+from autoalliance.dataset.schema import schema
+from autoalliance.dataset.validation import RawTable, check_table
 from autoalliance.testing import measure
 from autoalliance.trade.measures import AmbiguousMeasures, duty_for_entries
-from autoalliance.validation import RawTable, check_table
 
 
 def shipped_measures() -> pd.DataFrame:

@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from autoalliance.dataset.footprint import Footprint
+from autoalliance.dataset.option_rules import check_options
+from autoalliance.dataset.option_rules import number as _num
+from autoalliance.dataset.option_rules import split_list as _split
+from autoalliance.dataset.option_rules import text as _str
 from autoalliance.errors import DatasetError, Problem
-from autoalliance.footprint import Footprint
-from autoalliance.option_rules import check_options
-from autoalliance.option_rules import number as _num
-from autoalliance.option_rules import split_list as _split
-from autoalliance.option_rules import text as _str
 from autoalliance.trade.exposure import unit_duty
 
 SEP = "|"

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from autoalliance.footprint import Footprint
+from autoalliance.dataset.footprint import Footprint
 from autoalliance.plan.data import PlanInputs, Settings
 
 

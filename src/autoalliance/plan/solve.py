@@ -9,8 +9,8 @@ import sys
 
 import numpy as np
 
+from autoalliance.dataset.footprint import Footprint
 from autoalliance.errors import AutoallianceError, InfeasiblePlan
-from autoalliance.footprint import Footprint
 from autoalliance.plan.data import (
     PlanInputs,
     Settings,

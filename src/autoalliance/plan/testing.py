@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from autoalliance.footprint import Footprint
+from autoalliance.dataset.footprint import Footprint
 from autoalliance.testing import LAW_2025, SRC, tiny_footprint
 
 YEARS = (2026, 2027)

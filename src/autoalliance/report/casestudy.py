@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from autoalliance.calibration import calibrate
-from autoalliance.footprint import Footprint, load_footprint
+from autoalliance.dataset.footprint import Footprint, load_footprint
 from autoalliance.report import build
 from autoalliance.report import stages as st
 from autoalliance.report.charts import duty_timeline, gain_split, scenario_distributions
 from autoalliance.report.excel import write_csv
+from autoalliance.trade.calibration import calibrate
 
 FY = 2025
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from autoalliance.footprint import Footprint
+from autoalliance.dataset.footprint import Footprint
 from autoalliance.trade.exposure import current_flows, exposure, summarise
 
 EXPOSURE_COLS = ["units", "duty_usd", "added_duty_usd", "offset_usd", "tariff_cost_usd",
@@ -42,7 +42,7 @@ class ReportData:
     def to_json(self) -> dict:
         """Machine-readable numbers (the report's ``report-data`` block): the same shapes as
         the CLI's ``--json`` output (``exposure_by_company`` = ``exposure --by company --json``)."""
-        from autoalliance.cli import records
+        from autoalliance.encoding import records
 
         return {"meta": self.meta, "notes": self.notes, "policy_dates": self.policy_dates,
                 "tables": {k: records(v) for k, v in self.tables.items()}}

@@ -24,8 +24,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from autoalliance.footprint import Footprint
-from autoalliance.schema import schemas
+from autoalliance.dataset.footprint import Footprint
+from autoalliance.dataset.schema import schemas
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True)

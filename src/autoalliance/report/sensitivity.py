@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from autoalliance.footprint import Footprint
+from autoalliance.dataset.footprint import Footprint
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from autoalliance.dataset.footprint import DATASETS_DIR, Footprint, load_footprint
 from autoalliance.errors import DatasetError, Problem
-from autoalliance.footprint import DATASETS_DIR, Footprint, load_footprint
 
 
 def resolve(source: str | None) -> tuple[Footprint, pd.DataFrame | None]:
@@ -28,7 +28,7 @@ def resolve(source: str | None) -> tuple[Footprint, pd.DataFrame | None]:
 def _from_store(run_id: str):
     """A run of the results store as (footprint, scenario results), when the store offers it."""
     try:
-        store = importlib.import_module("autoalliance.store")
+        store = importlib.import_module("autoalliance.scenarios.store")
     except ImportError:
         return None
     loader = getattr(store, "load_run", None)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from autoalliance.footprint import Footprint
+from autoalliance.dataset.footprint import Footprint
 
 
 class StageUnavailable(Exception):

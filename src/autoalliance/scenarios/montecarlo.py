@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from autoalliance.footprint import Footprint
+from autoalliance.dataset.footprint import Footprint
 from autoalliance.scenarios.overrides import apply_scenario
 from autoalliance.scenarios.spec import MonteCarloSpec, Scenario, ScenarioSet
 
@@ -211,8 +211,8 @@ def run_montecarlo(fp: Footprint, sset: ScenarioSet, mc: MonteCarloSpec | None =
                    store=None, settings=None, workers: int = 1, cluster=None,
                    resume: bool = False) -> MonteCarloResult:
     """Sample, run every sample (locally or on a Dask cluster), and summarise."""
+    from autoalliance.scenarios.store import Store
     from autoalliance.scenarios.sweep import settings_of, sweep
-    from autoalliance.store import Store
 
     mc = mc or sset.spec.montecarlo
     draws = sample_scenarios(fp, sset, mc)

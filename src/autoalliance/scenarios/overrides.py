@@ -13,11 +13,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from autoalliance.dataset.footprint import Footprint, _csv_ready
+from autoalliance.dataset.schema import schemas
+from autoalliance.dataset.validation import RawTable, _dataset_rules, _refs, check_table
 from autoalliance.errors import Problem
-from autoalliance.footprint import Footprint, _csv_ready
 from autoalliance.scenarios.spec import Scenario, ScenarioError, ScenarioProblem, TableOverride
-from autoalliance.schema import schemas
-from autoalliance.validation import RawTable, _dataset_rules, _refs, check_table
 
 
 class _OpError(Exception):

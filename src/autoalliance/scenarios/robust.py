@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from autoalliance.dataset.footprint import Footprint
 from autoalliance.errors import AutoallianceError, InfeasiblePlan
-from autoalliance.footprint import Footprint
 from autoalliance.scenarios.overrides import apply_scenario
 from autoalliance.scenarios.spec import Scenario
 

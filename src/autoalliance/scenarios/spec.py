@@ -18,8 +18,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from autoalliance.dataset.schema import schemas
 from autoalliance.errors import AutoallianceError
-from autoalliance.schema import schemas
 
 BUNDLED_DIR = Path(__file__).resolve().parents[1] / "datasets"
 NAME_PATTERN = r"^[A-Za-z0-9_.:#@+-]+$"
@@ -383,7 +383,7 @@ def resolve_scenario_path(arg: str | Path, dataset: str | None = None) -> Path:
     p = Path(arg)
     if p.exists():
         return p
-    from autoalliance.footprint import DEFAULT_DATASET
+    from autoalliance.dataset.footprint import DEFAULT_DATASET
 
     folder = BUNDLED_DIR / (dataset or DEFAULT_DATASET) / "scenarios"
     for cand in (folder / str(arg), folder / f"{arg}.yaml"):

@@ -29,12 +29,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from autoalliance.dataset.footprint import Footprint
 from autoalliance.errors import AutoallianceError
-from autoalliance.footprint import Footprint
 from autoalliance.scenarios.overrides import apply_scenario, check_scenarios
 from autoalliance.scenarios.spec import Scenario, ScenarioSet
 from autoalliance.scenarios.stages import STAGES, RunSettings, available_stages
-from autoalliance.store import RunRecord, Store
+from autoalliance.scenarios.store import RunRecord, Store
 
 ENV_CODE_VERSION = "AUTOALLIANCE_CODE_VERSION"
 

@@ -15,7 +15,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from autoalliance.footprint import Footprint
+from autoalliance.dataset.footprint import Footprint
 from autoalliance.plan import PlanResult, Settings, build_inputs, solve_inputs
 from autoalliance.plan.result import assemble
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from autoalliance.dataset.footprint import Footprint
 from autoalliance.errors import DatasetError, Problem
-from autoalliance.footprint import Footprint
 from autoalliance.trade.measures import KEY, duty_for_entries, rates_for_keys, unit_rates
 
 GROUPINGS = ("nameplate", "plant", "origin", "company", "goods", "month")

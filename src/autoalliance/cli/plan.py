@@ -19,7 +19,15 @@ def _horizon(text: str) -> tuple[int, int]:
 
 
 def register(app: typer.Typer) -> None:
-    from autoalliance.cli import JsonOpt, PathArg, console, handles_errors, money, print_json, table
+    from autoalliance.cli.output import (
+        JsonOpt,
+        PathArg,
+        console,
+        handles_errors,
+        money,
+        print_json,
+        table,
+    )
 
     @app.command()
     @handles_errors
@@ -34,7 +42,7 @@ def register(app: typer.Typer) -> None:
              json_out: bool = JsonOpt):
         """Plan production, tooling and collaboration options; alliance mode keeps every partner
         at or above its standalone profit."""
-        from autoalliance.footprint import load_footprint
+        from autoalliance.dataset.footprint import load_footprint
         from autoalliance.plan import plan as run
 
         fp = load_footprint(path)

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from autoalliance.footprint import Footprint
+from autoalliance.dataset.footprint import Footprint
 from autoalliance.trade.exposure import exposure, summarise
 
 _FY = re.compile(r"^FY(\d{4})$")

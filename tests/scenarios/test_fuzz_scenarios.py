@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from autoalliance.cli import app
-from autoalliance.footprint import load_footprint
+from autoalliance.cli.main import app
+from autoalliance.dataset.footprint import load_footprint
+from autoalliance.dataset.schema import schemas
 from autoalliance.scenarios import ScenarioError, apply_scenario, load_scenarios
 from autoalliance.scenarios.spec import ScenarioProblem
-from autoalliance.schema import schemas
 from autoalliance.testing import tiny_tables, write_tables
 
 BUDGET = int(os.environ.get("AUTOALLIANCE_FUZZ_EXAMPLES", "40"))

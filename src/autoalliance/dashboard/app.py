@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from autoalliance.footprint import DATASETS_DIR, Footprint, load_footprint
+from autoalliance.dataset.footprint import DATASETS_DIR, Footprint, load_footprint
 
 DATA_DIR_ENV = "AUTOALLIANCE_DATA_DIR"
 MAX_UPLOAD_MB = 10  # compressed workbook

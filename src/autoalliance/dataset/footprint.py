@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from autoalliance.dataset.schema import schemas
+from autoalliance.dataset.validation import RawTable, check_dataset
 from autoalliance.errors import DatasetError, Problem
-from autoalliance.schema import schemas
-from autoalliance.validation import RawTable, check_dataset
 
-DATASETS_DIR = Path(__file__).parent / "datasets"
+DATASETS_DIR = Path(__file__).parents[1] / "datasets"
 DEFAULT_DATASET = "nissan_honda_2025"
 
 

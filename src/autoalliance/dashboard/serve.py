@@ -43,9 +43,9 @@ def free_port() -> int:
 
 
 def streamlit_command(address: str, port: int) -> list[str]:
-    from autoalliance.app import MAX_UPLOAD_MB
+    from autoalliance.dashboard.app import MAX_UPLOAD_MB
 
-    app = Path(__file__).resolve().parents[1] / "app.py"
+    app = Path(__file__).resolve().parent / "app.py"
     return [sys.executable, "-m", "streamlit", "run", str(app),
             "--server.address", address, "--server.port", str(port),
             "--server.headless", "true", "--browser.gatherUsageStats", "false",

@@ -14,10 +14,10 @@ import pytest
 from _browser import IMG, free_port, launch, wait_http
 from typer.testing import CliRunner
 
-from autoalliance.cli import app
+from autoalliance.cli.main import app
 
 runner = CliRunner()
-SERVE = [sys.executable, "-m", "autoalliance.cli", "serve"]
+SERVE = [sys.executable, "-m", "autoalliance.cli.main", "serve"]
 
 
 def test_report_offline_every_chart_has_data_and_numbers_equal_cli(tmp_path):
@@ -126,7 +126,7 @@ def test_dashboard_tariff_change_reruns_and_downloads_work(tmp_path):
                 page.get_by_text("Download workbook (.xlsx)").click()
             book = tmp_path / "book.xlsx"
             dl.value.save_as(book)
-            from autoalliance.footprint import load_footprint
+            from autoalliance.dataset.footprint import load_footprint
 
             fp = load_footprint(book)
             rate_back = fp.measures.set_index("measure").at["japan_deal_vehicles", "rate"]
@@ -178,7 +178,7 @@ def test_beyond_localhost_requests_without_the_token_are_refused():
 
 
 def test_dataset_names_that_leave_the_folder_are_refused(tmp_path):
-    from autoalliance.app import Refused, available_datasets, resolve_dataset
+    from autoalliance.dashboard.app import Refused, available_datasets, resolve_dataset
 
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "companies.csv").write_text("company\n")

@@ -11,8 +11,8 @@ import re
 import pandas as pd
 import pytest
 
+from autoalliance.dataset.footprint import load_footprint
 from autoalliance.errors import DatasetError, InfeasiblePlan
-from autoalliance.footprint import load_footprint
 from autoalliance.plan import Settings, build_inputs, default_partners, plan
 from autoalliance.plan.model import build_model
 from autoalliance.plan.testing import YEARS, tiny_alliance_tables
@@ -84,7 +84,7 @@ def test_highs_sees_a_well_scaled_model_on_the_default_dataset(tmp_path):
 
 
 def test_highs_sees_a_well_scaled_model_on_a_synthetic_dataset(tmp_path):
-    from autoalliance.synth import synth_footprint
+    from autoalliance.dataset.synth import synth_footprint
 
     fp = synth_footprint(tmp_path / "syn", companies=3, plants=10, nameplates=16, years=4,
                          seed=7)

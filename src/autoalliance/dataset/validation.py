@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from autoalliance.dataset.option_rules import check_options
+from autoalliance.dataset.schema import TableSchema, schemas
 from autoalliance.errors import Problem
-from autoalliance.option_rules import check_options
-from autoalliance.schema import TableSchema, schemas
 
 SHARE_TOLERANCE = 1e-6
 _TRUE = {"true", "yes", "1"}

@@ -1,4 +1,5 @@
-"""``autoalliance synth``: write a synthetic dataset of any size (see ``autoalliance.synth``)."""
+"""``autoalliance synth``: write a synthetic dataset of any size (``autoalliance.dataset.synth``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from autoalliance.cli import console, handles_errors
+    from autoalliance.cli.output import console, handles_errors
 
     @app.command()
     @handles_errors
@@ -26,9 +27,9 @@ def register(app: typer.Typer) -> None:
               check: bool = typer.Option(True, "--check/--no-check",
                                          help="Validate the written dataset")):
         """Write a synthetic dataset with the structure and value ranges of the bundled one."""
+        from autoalliance.dataset.footprint import validate
+        from autoalliance.dataset.synth import write_synth
         from autoalliance.errors import DatasetError
-        from autoalliance.footprint import validate
-        from autoalliance.synth import write_synth
 
         t0 = time.perf_counter()
         folder = write_synth(out, companies=companies, plants=plants, nameplates=nameplates,

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from autoalliance.footprint import DATASETS_DIR, DEFAULT_DATASET
-from autoalliance.schema import schemas
+from autoalliance.dataset.footprint import DATASETS_DIR, DEFAULT_DATASET
+from autoalliance.dataset.schema import schemas
 
 COUNTRIES = ("US", "JP", "MX", "CA", "KR", "DE")
 HOMES = ("JP", "US", "KR", "JP", "DE", "US", "JP", "KR", "DE")  # home country by company order
@@ -303,7 +303,7 @@ def synth_tables(companies: int = 3, plants: int = 25, nameplates: int = 46, yea
         missing = [c for c in known[name].required_columns if c not in frame.columns]
         if missing:
             raise RuntimeError(f"synth does not generate required column(s) {missing} of "
-                               f"{name}; teach autoalliance.synth about them")
+                               f"{name}; teach autoalliance.dataset.synth about them")
         out[name] = frame.reindex(columns=[c for c in cols if c in frame.columns or c in
                                            ("source", "assumption")]).reset_index(drop=True)
     return out
@@ -389,7 +389,7 @@ def write_synth(out: str | Path, companies: int = 3, plants: int = 25, nameplate
 
 def synth_footprint(folder: str | Path, **kwargs):
     """Write a synthetic dataset to ``folder`` and load it validated (a Footprint)."""
-    from autoalliance.footprint import load_footprint
+    from autoalliance.dataset.footprint import load_footprint
 
     return load_footprint(write_synth(folder, **kwargs))
 

@@ -10,7 +10,7 @@ from rich.markup import escape
 
 
 def register(app: typer.Typer) -> None:
-    from autoalliance.cli import console, handles_errors, print_json
+    from autoalliance.cli.output import console, handles_errors, print_json
 
     @app.command()
     @handles_errors
@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
                                                       help="Folder of datasets to offer "
                                                            "besides the bundled ones")):
         """Web dashboard: pick a dataset, edit tariffs, FX and option costs, see the charts."""
-        from autoalliance.report.serve import run
+        from autoalliance.dashboard.serve import run
 
         raise typer.Exit(run(host=host, port=port, token=token, data_dir=data_dir))
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from autoalliance.dataset.footprint import load_footprint, validate
 from autoalliance.errors import DatasetError, Problem
-from autoalliance.footprint import load_footprint, validate
 from autoalliance.testing import tiny_tables, write_tables
 
 BUDGET = int(os.environ.get("AUTOALLIANCE_FUZZ_EXAMPLES", "40"))

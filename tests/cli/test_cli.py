@@ -5,7 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from autoalliance.cli import app
+from autoalliance.cli.main import app
 from autoalliance.testing import tiny_tables, write_tables
 
 runner = CliRunner()

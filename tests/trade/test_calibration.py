@@ -3,10 +3,10 @@
 import pandas as pd
 import pytest
 
-from autoalliance.calibration import calibrate, sensitivity
-from autoalliance.footprint import load_footprint
+from autoalliance.dataset.footprint import load_footprint
 from autoalliance.testing import tiny_footprint
 from autoalliance.trade import exposure, summarise
+from autoalliance.trade.calibration import calibrate, sensitivity
 
 
 def test_default_dataset_lands_in_the_bands():

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from autoalliance.cli import app
+from autoalliance.cli.main import app
+from autoalliance.dataset.footprint import load_footprint, validate
 from autoalliance.errors import DatasetError, Problem
-from autoalliance.footprint import load_footprint, validate
 from autoalliance.testing import tiny_tables, write_tables
 
 

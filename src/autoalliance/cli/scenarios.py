@@ -13,7 +13,7 @@ import pandas as pd
 import typer
 from rich.markup import escape
 
-from autoalliance.cli import (
+from autoalliance.cli.output import (
     JsonOpt,
     console,
     err_console,
@@ -37,7 +37,7 @@ StagesOpt = typer.Option(None, "--stages", help="Comma-separated stages (default
 
 
 def _dataset_for(sset, dataset: Path | None):
-    from autoalliance.footprint import load_footprint
+    from autoalliance.dataset.footprint import load_footprint
 
     if dataset is not None:
         return load_footprint(dataset)
@@ -147,7 +147,7 @@ def register(app: typer.Typer) -> None:
         """Run a scenario set locally (--workers) or on a Dask cluster (--cluster); each run is
         written to the store as it finishes; --resume recomputes nothing already stored."""
         from autoalliance.scenarios import load_scenarios
-        from autoalliance.store import Store
+        from autoalliance.scenarios.store import Store
 
         sset = load_scenarios(file)
         if subset:
@@ -177,7 +177,7 @@ def register(app: typer.Typer) -> None:
              limit: int = typer.Option(50, "--limit", help="Most runs listed"),
              json_out: bool = JsonOpt):
         """List the runs in the store and compare a metric across scenarios by company."""
-        from autoalliance.store import Store
+        from autoalliance.scenarios.store import Store
 
         st = Store(store)
         if not st.path.exists():
@@ -222,7 +222,7 @@ def register(app: typer.Typer) -> None:
         company's duty, profit and alliance gain as quantiles; runs go to the store."""
         from autoalliance.scenarios import load_scenarios
         from autoalliance.scenarios.montecarlo import sample_scenarios, summarise
-        from autoalliance.store import Store
+        from autoalliance.scenarios.store import Store
 
         sset = load_scenarios(file)
         if sset.spec.montecarlo is None:

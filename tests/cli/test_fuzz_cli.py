@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from autoalliance.cli import app
+from autoalliance.cli.main import app
 from autoalliance.testing import tiny_tables, write_tables
 
 BUDGET = int(os.environ.get("AUTOALLIANCE_FUZZ_EXAMPLES", "40"))

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from autoalliance.app import Refused, load_upload
+from autoalliance.dashboard.app import Refused, load_upload
+from autoalliance.dataset.footprint import load_footprint, validate
+from autoalliance.dataset.schema import schemas
 from autoalliance.errors import DatasetError, Problem
-from autoalliance.footprint import load_footprint, validate
-from autoalliance.schema import schemas
 from autoalliance.testing import tiny_tables
 
 BUDGET = int(os.environ.get("AUTOALLIANCE_FUZZ_EXAMPLES", "40"))

@@ -2,10 +2,10 @@
 
 import json
 
-from scenario_helpers import rate_scenarios, write_set
 from typer.testing import CliRunner
 
-from autoalliance.cli import app
+from autoalliance.cli.main import app
+from scenario_helpers import rate_scenarios, write_set
 
 runner = CliRunner()
 

@@ -10,8 +10,16 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from autoalliance.cli import JsonOpt, PathArg, console, handles_errors, money, print_json, table
-    from autoalliance.commands.plan import _horizon
+    from autoalliance.cli.output import (
+        JsonOpt,
+        PathArg,
+        console,
+        handles_errors,
+        money,
+        print_json,
+        table,
+    )
+    from autoalliance.cli.plan import _horizon
 
     @app.command()
     @handles_errors
@@ -27,7 +35,7 @@ def register(app: typer.Typer) -> None:
               workers: int = typer.Option(2, "--workers", help="Processes solving coalitions"),
               json_out: bool = JsonOpt):
         """Split the alliance's value fairly and print the fees that deliver the split."""
-        from autoalliance.footprint import load_footprint
+        from autoalliance.dataset.footprint import load_footprint
         from autoalliance.plan import Settings
         from autoalliance.sharing.alliance import share as run
 

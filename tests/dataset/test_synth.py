@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from autoalliance.cli import app
-from autoalliance.footprint import DATASETS_DIR, DEFAULT_DATASET, load_footprint, validate
-from autoalliance.schema import schemas
-from autoalliance.synth import COUNTRIES, RANGES, synth_tables, write_synth
+from autoalliance.cli.main import app
+from autoalliance.dataset.footprint import DATASETS_DIR, DEFAULT_DATASET, load_footprint, validate
+from autoalliance.dataset.schema import schemas
+from autoalliance.dataset.synth import COUNTRIES, RANGES, synth_tables, write_synth
 from autoalliance.trade import exposure, summarise
 
 

@@ -1,0 +1,2 @@
+"""The ``autoalliance`` command line: ``main.app`` is the Typer app, one module per command
+group."""

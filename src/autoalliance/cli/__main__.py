@@ -1,0 +1,3 @@
+from autoalliance.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The web dashboard: the Streamlit app and the token-checking server in front of it."""
