@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from autoalliance.dataset.footprint import load_footprint
-from autoalliance.scenarios import RunSettings, Scenario
+from autoalliance.scenarios import Scenario, Settings
 from autoalliance.scenarios.spec import FxPath
 from autoalliance.scenarios.store import Store
 from autoalliance.scenarios.sweep import sweep
@@ -35,7 +35,7 @@ def main(argv=None) -> None:
     ap.add_argument("--store", type=Path, required=True)
     args = ap.parse_args(argv)
     fp = load_footprint(args.dataset)
-    settings = RunSettings(stages=("exposure", "plan"), fiscal_years=(2026,),
+    settings = Settings(stages=("exposure", "plan"), fiscal_years=(2026,),
                            horizon=(2026, 2030))
     sc = scenarios(fp, args.runs)
     t0 = time.perf_counter()

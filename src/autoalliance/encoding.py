@@ -6,17 +6,19 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pandas as pd
 
 
 def clean(v):
-    """A value ready for JSON: non-finite floats and missing values as None, dates as text."""
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
+    """A value ready for JSON: non-finite floats and missing values as None, dates as text,
+    numpy scalars as Python numbers."""
     if isinstance(v, pd.Timestamp):
         return v.strftime("%Y-%m-%d")
-    if hasattr(v, "item"):  # numpy scalars
+    if isinstance(v, np.generic):  # numpy scalars
         return clean(v.item())
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
     if v is pd.NA or v is pd.NaT:
         return None
     return v
@@ -27,6 +29,12 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
+def default(v):
+    """``json.dumps``'s ``default``: :func:`clean`, and text for anything else."""
+    out = clean(v)
+    return str(out) if out is v else out
+
+
 def dumps(obj, **kwargs) -> str:
-    """``json.dumps`` with :func:`clean` for values json cannot encode."""
-    return json.dumps(obj, default=clean, **kwargs)
+    """``json.dumps`` with :func:`default` for values json cannot encode."""
+    return json.dumps(obj, default=default, **kwargs)

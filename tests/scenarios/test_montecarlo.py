@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from autoalliance.dataset.footprint import load_footprint
-from autoalliance.scenarios import RunSettings, Scenario, apply_scenario, scenario_set
+from autoalliance.scenarios import Scenario, Settings, apply_scenario, scenario_set
 from autoalliance.scenarios.montecarlo import run_montecarlo, sample_scenarios, summarise
 from autoalliance.scenarios.spec import MonteCarloSpec
 from autoalliance.scenarios.stages import exposure_stage
@@ -49,8 +49,8 @@ def test_a_chain_that_stays_put_reproduces_the_state(tiny_dir):
                regime={"states": ["holds", "lapse"], "initial": "lapse",
                        "transition": {"holds": {"holds": 1.0}, "lapse": {"lapse": 1.0}}})
     (draw,) = sample_scenarios(fp, _set(mc), mc)
-    want = exposure_stage(apply_scenario(fp, LAPSE), RunSettings()).metrics
-    got = exposure_stage(apply_scenario(fp, draw), RunSettings()).metrics
+    want = exposure_stage(apply_scenario(fp, LAPSE), Settings()).metrics
+    got = exposure_stage(apply_scenario(fp, draw), Settings()).metrics
     pd.testing.assert_frame_equal(got, want)
 
 
@@ -58,7 +58,7 @@ def test_quantiles_from_runs(tiny_dir, tmp_path):
     fp = load_footprint(tiny_dir)
     mc = _spec()
     res = run_montecarlo(fp, _set(mc), mc, store=Store(tmp_path / "mc.duckdb"),
-                         settings=RunSettings(stages=("exposure",)))
+                         settings=Settings(stages=("exposure",)))
     q = res.quantiles.set_index(["company", "metric"])
     row = q.loc[("acme", "tariff_cost_usd")]
     assert row["n"] == 6 and row["p05"] <= row["p50"] <= row["p95"]

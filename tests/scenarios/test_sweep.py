@@ -14,12 +14,12 @@ from typer.testing import CliRunner
 
 from autoalliance.cli.main import app
 from autoalliance.dataset.footprint import load_footprint
-from autoalliance.scenarios import RunSettings, Scenario, sweep
+from autoalliance.scenarios import Scenario, Settings, sweep
 from autoalliance.scenarios.store import Store, StoreBusy
 from scenario_helpers import rate_scenarios, write_set
 
 runner = CliRunner()
-EXPOSURE = RunSettings(stages=("exposure",))
+EXPOSURE = Settings(stages=("exposure",))
 
 
 def _numbers(store):

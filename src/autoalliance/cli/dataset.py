@@ -48,8 +48,10 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handles_errors
     def exposure(path: Path | None = PathArg,
-                 fy: list[int] = typer.Option([2025], "--fy", help="Fiscal year(s); FY2025 = "
-                                              "April 2025 to March 2026 for an April year"),
+                 fy: list[int] | None = typer.Option(None, "--fy",
+                                                     help="Fiscal year(s), repeatable; FY2025 = "
+                                                     "April 2025 to March 2026 for an April "
+                                                     "year (default: the dataset's first)"),
                  by: str = typer.Option("company", "--by",
                                         help="nameplate | plant | origin | company | goods "
                                         "| month"),
@@ -57,15 +59,10 @@ def register(app: typer.Typer) -> None:
         """Tariff cost per company, nameplate, plant, origin or month for a fiscal year."""
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.trade import exposure as run
-        from autoalliance.trade import summarise
+        from autoalliance.trade.exposure import exposure_table
 
         fp = load_footprint(path)
-        res = summarise(run(fp, fy, by_month=(by == "month")), by)
-        cols = list(dict.fromkeys(["company", "fiscal_year", by])) + [
-            "units", "duty_usd", "added_duty_usd", "offset_usd", "tariff_cost_usd",
-            "tariff_cost_per_unit_usd", "tariff_cost_local", "currency"]
-        res = res[cols].sort_values(["company", "fiscal_year", "tariff_cost_usd"],
-                                    ascending=[True, True, False])
+        res = exposure_table(run(fp, fy or None, by_month=(by == "month")), by)
         if json_out:
             print_json(records(res))
             return
@@ -133,14 +130,15 @@ def register(app: typer.Typer) -> None:
             raise DatasetError(problems)
         console.print(f"[green]dataset valid:[/] {path.name}")
         fp = load_footprint(path)
-        res = run_exposure(fp, [2025], by_month=True)
+        year = fp.base_year
+        res = run_exposure(fp, [year], by_month=True)
         out.mkdir(parents=True, exist_ok=True)
-        res.to_csv(out / "exposure_fy2025_by_month.csv", index=False)
+        res.to_csv(out / f"exposure_fy{year}_by_month.csv", index=False)
         for by in ("company", "origin", "nameplate"):
             s = summarise(res, by)
-            s.to_csv(out / f"exposure_fy2025_by_{by}.csv", index=False)
-        exposure(path=None, fy=[2025], by="company", json_out=False)
-        exposure(path=None, fy=[2025], by="origin", json_out=False)
+            s.to_csv(out / f"exposure_fy{year}_by_{by}.csv", index=False)
+        exposure(path=None, fy=[year], by="company", json_out=False)
+        exposure(path=None, fy=[year], by="origin", json_out=False)
         cal = run_calibration(fp)
         cal.to_csv(out / "calibration.csv", index=False)
         calibrate(path=None, json_out=False, sensitivity=True)

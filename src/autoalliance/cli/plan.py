@@ -7,7 +7,10 @@ from pathlib import Path
 import typer
 
 
-def _horizon(text: str) -> tuple[int, int]:
+def _horizon(text: str | None) -> tuple[int, int] | None:
+    """``FIRST-LAST`` fiscal years; None (not given) leaves the dataset's default horizon."""
+    if text is None:
+        return None
     try:
         lo, _, hi = text.partition("-")
         a, b = int(lo), int(hi or lo)
@@ -33,9 +36,11 @@ def register(app: typer.Typer) -> None:
     @handles_errors
     def plan(path: Path | None = PathArg,
              mode: str = typer.Option("alliance", "--mode", help="standalone | alliance"),
-             horizon: str = typer.Option("2026-2030", "--horizon",
-                                         help="Fiscal years, first-last (FY2026 = April 2026 to "
-                                         "March 2027 for an April year)"),
+             horizon: str | None = typer.Option(None, "--horizon",
+                                                help="Fiscal years, first-last, e.g. 2026-2030 "
+                                                "(FY2026 = April 2026 to March 2027 for an April "
+                                                "year; default: the years with demand after the "
+                                                "dataset's first)"),
              partners: str | None = typer.Option(None, "--partners",
                                                     help="Comma list of firms in the alliance "
                                                     "(default: those the options link)"),

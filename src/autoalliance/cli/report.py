@@ -15,16 +15,18 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handles_errors
     def report(source: str | None = typer.Argument(
-                   None, metavar="[PATH|RUN]",
+                   None, metavar="[PATH]",
                    help="Dataset folder or .xlsx workbook (default: the bundled "
-                        "nissan_honda_2025), or a run id of the results store"),
+                        "nissan_honda_2025)"),
                out: Path | None = typer.Option(None, "--out",
                                                   help="HTML report to write (default "
                                                        "report.html unless only --xlsx)"),
                xlsx: Path | None = typer.Option(None, "--xlsx",
                                                    help="Also write the dataset and the "
                                                         "report's tables to this workbook"),
-               fy: int = typer.Option(2025, "--fy", help="Fiscal year of the exposure charts"),
+               fy: int | None = typer.Option(None, "--fy",
+                                             help="Fiscal year of the exposure charts "
+                                                  "(default: the dataset's first, e.g. 2025)"),
                stages: str = typer.Option("exposure,plan,sharing,scenarios", "--stages",
                                           help="Stages to include (comma list); add "
                                                "sensitivity for the tornado (two plans "

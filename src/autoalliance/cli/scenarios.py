@@ -266,9 +266,9 @@ def register(app: typer.Typer) -> None:
                dataset: Path | None = DatasetOpt, json_out: bool = JsonOpt):
         """Two-stage plan (tooling and options now, volumes per scenario) over a scenario set,
         compared with the plan optimised for the base scenario; regret per scenario."""
-        from autoalliance.plan import Settings
         from autoalliance.scenarios import load_scenarios
         from autoalliance.scenarios.robust import robust_plan
+        from autoalliance.settings import Settings
 
         sset = load_scenarios(file)
         if subset:
@@ -276,7 +276,7 @@ def register(app: typer.Typer) -> None:
         fp = _dataset_for(sset, dataset)
         base = sset.base if sset.base in sset.scenarios else sset.scenarios[0]
         res = robust_plan(fp, sset.scenarios, base=base, objective=objective, tail=tail,
-                          settings=Settings(horizon=tuple(sset.spec.horizon)),
+                          settings=Settings(horizon=sset.spec.horizon),
                           origins=sset.origins)
         if json_out:
             print_json(res.to_dict())

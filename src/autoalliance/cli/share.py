@@ -29,14 +29,16 @@ def register(app: typer.Typer) -> None:
               partners: str | None = typer.Option(None, "--partners",
                                                   help="Comma list of partners (default: every "
                                                   "company in the dataset)"),
-              horizon: str = typer.Option("2026-2030", "--horizon", help="Fiscal years"),
+              horizon: str | None = typer.Option(None, "--horizon",
+                                                 help="Fiscal years, first-last (default: the "
+                                                 "years with demand after the dataset's first)"),
               no_lump_sum: bool = typer.Option(False, "--no-lump-sum",
                                                help="Contracts allow per-unit fees only"),
               workers: int = typer.Option(2, "--workers", help="Processes solving coalitions"),
               json_out: bool = JsonOpt):
         """Split the alliance's value fairly and print the fees that deliver the split."""
         from autoalliance.dataset.footprint import load_footprint
-        from autoalliance.plan import Settings
+        from autoalliance.settings import Settings
         from autoalliance.sharing.alliance import share as run
 
         fp = load_footprint(path)
@@ -46,7 +48,7 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print_json(res.to_dict())
             return
-        lo, hi = _horizon(horizon)
+        lo, hi = (Settings(horizon=_horizon(horizon))).for_dataset(fp).horizon
         alloc = pd.DataFrame({"partner": res.partners,
                               "standalone_usd": res.standalone.to_numpy(),
                               "allocation_usd": res.allocation.to_numpy(),

@@ -9,7 +9,12 @@ from pathlib import Path
 import pandas as pd
 
 from autoalliance.dataset.schema import schemas
-from autoalliance.dataset.validation import RawTable, check_dataset
+from autoalliance.dataset.validation import (
+    RawTable,
+    check_across_tables,
+    check_dataset,
+    check_table,
+)
 from autoalliance.errors import DatasetError, Problem
 
 DATASETS_DIR = Path(__file__).parents[1] / "datasets"
@@ -150,6 +155,29 @@ class Footprint:
     def currency_of(self, company: str) -> str:
         return self.companies.set_index("company").at[company, "currency"]
 
+    @property
+    def fiscal_years(self) -> list[int]:
+        """Every fiscal year with demand, in order."""
+        return sorted({int(y) for y in self.table("demand")["fiscal_year"].dropna()})
+
+    @property
+    def base_year(self) -> int:
+        """The dataset's first fiscal year (today's sourcing; the year figures were reported):
+        the default fiscal year of exposure and calibration."""
+        years = self.fiscal_years
+        if not years:
+            raise DatasetError([Problem("demand.csv", 0, "fiscal_year",
+                                        "the dataset has no demand, so no fiscal year")])
+        return years[0]
+
+    @property
+    def default_horizon(self) -> tuple[int, int]:
+        """The default plan horizon: the fiscal years with demand after the base year (the base
+        year alone when there are no later ones)."""
+        years = self.fiscal_years
+        later = [y for y in years if y > self.base_year]
+        return (later[0], later[-1]) if later else (years[0], years[0])
+
 
 def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame(columns=schemas()[name].column_names)
@@ -194,6 +222,26 @@ def _csv_ready(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         else:
             out[c] = s.map(lambda v: "" if pd.isna(v) else str(v))
     return out
+
+
+def revalidate(fp: Footprint, changed: dict[str, pd.DataFrame]) \
+        -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The dataset checks over a footprint whose ``changed`` tables were replaced: the changed
+    tables go through the schema checks again (as the strings a CSV would hold), and the rules
+    across tables (references, shares, coverage, trade-rule consistency) run over all of them.
+    Unchanged tables were checked when the dataset was loaded and are not converted again."""
+    problems: list[Problem] = []
+    raws = {n: RawTable(pd.DataFrame(), f"{n}.csv") for n in fp.tables}
+    typed = dict(fp.tables)
+    for table, frame in changed.items():
+        raws[table] = RawTable(_csv_ready(frame, table).reset_index(drop=True), f"{table}.csv")
+        before = len(problems)
+        typed[table] = check_table(raws[table], schemas()[table], problems)
+        if schemas()[table].required and len(frame) == 0 and len(problems) == before:
+            problems.append(Problem(f"{table}.csv", 0, "", f"table {table!r} has no rows"))
+    if all(p.row != 1 for p in problems):
+        check_across_tables(raws, typed, problems)
+    return typed, problems
 
 
 def save_csv_folder(fp: Footprint, path: str | Path) -> Path:

@@ -246,6 +246,13 @@ def _dataset_rules(raws: dict[str, RawTable], t: dict[str, pd.DataFrame],
                                     f"{fx.at[i, 'currency']}"))
 
 
+def check_across_tables(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame],
+                        problems: list[Problem]) -> None:
+    """The rules across rows and tables: references, shares, coverage, trade-rule consistency."""
+    _refs(raws, typed, problems)
+    _dataset_rules(raws, typed, problems)
+
+
 def check_dataset(raws: dict[str, RawTable], label: str) -> tuple[dict[str, pd.DataFrame],
                                                                    list[Problem]]:
     """Type-convert and check every table; returns (typed tables, problems)."""
@@ -265,7 +272,6 @@ def check_dataset(raws: dict[str, RawTable], label: str) -> tuple[dict[str, pd.D
             problems.append(Problem(raws[name].file, 0, "", f"{name!r} is not a table autoalliance "
                                     f"knows (tables: {', '.join(schemas())})"))
     if not problems or all(p.row != 1 for p in problems):
-        _refs(raws, typed, problems)
-        _dataset_rules(raws, typed, problems)
+        check_across_tables(raws, typed, problems)
     return typed, problems
 

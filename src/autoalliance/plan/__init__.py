@@ -1,17 +1,18 @@
 """The alliance planner: standalone and alliance plans on linopy + HiGHS.
 
-``plan(fp, mode="alliance", horizon=(2026, 2030), partners=None) -> PlanResult``
+``plan(fp, mode="alliance", horizon=None, partners=None) -> PlanResult`` (horizon: the
+dataset's default, ``Footprint.default_horizon``, when not given)
 """
 
 from autoalliance.plan.data import (
                                     PlanInputs,
-                                    Settings,
                                     build_inputs,
                                     check_plan_tables,
                                     default_partners,
 )
 from autoalliance.plan.result import PlanResult, Solution, today_flows
 from autoalliance.plan.solve import MODES, plan, solve_inputs
+from autoalliance.settings import Settings
 
 __all__ = ["MODES", "PlanInputs", "PlanResult", "Settings", "Solution", "build_inputs",
            "check_plan_tables", "default_partners", "plan", "solve_inputs", "today_flows"]

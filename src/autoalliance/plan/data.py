@@ -29,27 +29,10 @@ from autoalliance.dataset.option_rules import number as _num
 from autoalliance.dataset.option_rules import split_list as _split
 from autoalliance.dataset.option_rules import text as _str
 from autoalliance.errors import DatasetError, Problem
-from autoalliance.trade.exposure import unit_duty
+from autoalliance.settings import Settings
+from autoalliance.trade.exposure import current_flows, unit_duty
 
 SEP = "|"
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How a plan is solved. Money in USD; shares 0-1; times in seconds."""
-
-    horizon: tuple[int, int] = (2026, 2030)
-    max_lost_share: float = 1.0  # share of each demand row that may go unserved (1 = any)
-    mip_rel_gap: float = 1e-6
-    time_limit_s: float = 120.0
-    solver: str = "highs"
-    ir_margin_usd: float = 1.0  # each partner must gain at least this much (tried first)
-    balance_fees: bool = True  # alliance: fees that maximise the smallest gain (same plan)
-
-    @property
-    def years(self) -> list[int]:
-        lo, hi = self.horizon
-        return list(range(int(lo), int(hi) + 1))
 
 
 @dataclass
@@ -103,12 +86,13 @@ def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
     problems = check_plan_tables(fp)
     if problems:
         raise DatasetError(problems)
+    settings = settings.for_dataset(fp)
     years = settings.years
     comp = set(companies)
     nps = fp.nameplates[fp.nameplates["company"].isin(comp)].set_index("nameplate")
     plants_all = fp.plants.set_index("plant")
     vehicle = plants_all[plants_all["kind"] == "vehicle"]
-    today = _today_units(fp, nps.index, years)
+    today = current_flows(fp, years, nps.index)
     # plants of the coalition, and plants of other firms that build for it today
     hosts = set(today.loc[today["units"] > 0, "plant"])
     veh = vehicle[vehicle["company"].isin(comp) | vehicle.index.isin(hosts)]
@@ -133,6 +117,15 @@ def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
     # an option with no output inside the horizon cannot change the plan
     opts = opts[opts["kind"].eq("do_nothing") | (opts["first_year"] <= years[-1])]
     opts["charge_share"] = _charge_share(opts, years)
+    # blanks as the schema states them: programme cost 0, the owner's share of it 0.5
+    opts["programme_cost_usd"] = opts["programme_cost_usd"].fillna(0.0).astype(float)
+    opts["programme_share_owner"] = opts["programme_share_owner"].fillna(0.5).astype(float)
+    # what taking the option charges to the horizon: the host pays the investment and its part
+    # of the programme, the owner the rest of the programme
+    prog, share = opts["programme_cost_usd"], opts["programme_share_owner"]
+    charged = opts["charge_share"].astype(float)
+    opts["host_cost_usd"] = (opts["investment_usd"].astype(float) + prog * (1 - share)) * charged
+    opts["owner_cost_usd"] = prog * share * charged
 
     # lanes: costs rows x markets the nameplate sells in
     costs = fp.costs[fp.costs["nameplate"].isin(nps.index) & fp.costs["plant"].isin(veh.index)]
@@ -223,28 +216,6 @@ def _charge_share(frame: pd.DataFrame, years: list[int]) -> pd.Series:
     used = (years[-1] - frame["first_year"].astype(int) + 1).clip(lower=0)
     life = pd.to_numeric(frame.get("life_years"), errors="coerce")
     return (used / life).clip(upper=1.0).where(life.notna(), 1.0).astype(float)
-
-
-def _today_units(fp: Footprint, nameplates, years: list[int]) -> pd.DataFrame:
-    """Units each (nameplate, plant, market, year) would carry under today's sourcing: the
-    latest sourcing year at or before each year (the earliest when all are later)."""
-    src = fp.sourcing[fp.sourcing["nameplate"].isin(set(nameplates))]
-    dem = fp.demand[fp.demand["nameplate"].isin(set(nameplates))
-                    & fp.demand["fiscal_year"].isin(years)]
-    dem = dem.rename(columns={"fiscal_year": "year"})[["nameplate", "market", "year", "units"]]
-    cols = ["nameplate", "plant", "market", "fiscal_year", "units"]
-    if src.empty or dem.empty:
-        return pd.DataFrame(columns=cols)
-    sy = src[["nameplate", "market", "fiscal_year"]].drop_duplicates()
-    pick = dem.merge(sy, on=["nameplate", "market"])
-    k = ["nameplate", "market", "year"]
-    before = pick[pick["fiscal_year"] <= pick["year"]].groupby(k)["fiscal_year"].max()
-    chosen = before.combine_first(pick.groupby(k)["fiscal_year"].min()).rename("src_year")
-    f = chosen.reset_index().merge(dem, on=k).merge(
-        src.rename(columns={"fiscal_year": "src_year"}), on=["nameplate", "market", "src_year"])
-    f["units"] = f["units"] * f["share"]
-    f["year"] = f["year"].astype(int)
-    return f.rename(columns={"year": "fiscal_year"})[cols]
 
 
 def _check_revenue(fp: Footprint, dem: pd.DataFrame) -> None:

@@ -203,12 +203,8 @@ def profit_expression(d: PlanInputs, x, t, z, u, f, off) -> linopy.LinearExpress
         o = d.options[d.options["kind"] != "do_nothing"]
         if len(o):
             zo = z.sel(option=list(o.index))
-            prog = o["programme_cost_usd"].fillna(0.0).astype(float)
-            share = o["programme_share_owner"].fillna(0.5).astype(float)
-            charged = o["charge_share"].astype(float)
-            host_cost = _da((o["investment_usd"].astype(float) + prog * (1 - share)) * charged
-                            / MONEY, "option")
-            owner_cost = _da(prog * share * charged / MONEY, "option")
+            host_cost = _da(o["host_cost_usd"] / MONEY, "option")
+            owner_cost = _da(o["owner_cost_usd"] / MONEY, "option")
             total = total - _by(host_cost * zo, _da(o["host"], "option").rename("company"),
                                 comps)
             total = total - _by(owner_cost * zo, _da(o["owner"], "option").rename("company"),

@@ -9,12 +9,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 
 from autoalliance.dataset.footprint import Footprint
+from autoalliance.encoding import records
 from autoalliance.plan.data import PlanInputs, Settings
+from autoalliance.trade.exposure import current_flows
 
 
 @dataclass
@@ -89,11 +90,9 @@ def _accounts(d: PlanInputs, s: Solution) -> dict:
     if s.option is not None and len(d.options):
         o = d.options
         taken = _frame(s.option, "taken").reindex(o.index).round().astype(bool)
-        prog = o["programme_cost_usd"].fillna(0.0).astype(float)
-        share = o["programme_share_owner"].fillna(0.5).astype(float)
-        charged = o["charge_share"].astype(float)
-        host_cost = (o["investment_usd"].astype(float) + prog * (1 - share)) * charged * taken
-        owner_cost = prog * share * charged * taken
+        prog = o["programme_cost_usd"]
+        host_cost = o["host_cost_usd"] * taken
+        owner_cost = o["owner_cost_usd"] * taken
         opt_cost = (host_cost.groupby(o["host"]).sum().reindex(comps).fillna(0.0)
                     + owner_cost.groupby(o["owner"]).sum().reindex(comps).fillna(0.0))
         options = pd.DataFrame({
@@ -104,8 +103,8 @@ def _accounts(d: PlanInputs, s: Solution) -> dict:
             "fees_usd": fees_by_option.reindex(o.index).fillna(0.0).to_numpy(),
             "investment_usd": o["investment_usd"].astype(float).to_numpy(),
             "programme_cost_usd": prog.to_numpy(),
-            "charged_to_horizon_usd": ((o["investment_usd"].astype(float) + prog) * charged
-                                       * taken).to_numpy()})
+            "charged_to_horizon_usd": ((o["investment_usd"].astype(float) + prog)
+                                       * o["charge_share"].astype(float) * taken).to_numpy()})
 
     profit = (by_c["revenue_usd"] - by_c["variable_cost_usd"] - by_c["logistics_usd"]
               - by_c["gross_duty_usd"] + off - effect - paid + received - tool_inv - opt_cost)
@@ -181,9 +180,7 @@ def assemble(fp: Footprint, d: PlanInputs, s: Solution,
 def today_flows(fp: Footprint, d: PlanInputs) -> pd.DataFrame:
     """Units each lane would carry under today's sourcing shares (the latest sourcing year at
     or before each plan year; the earliest when all are later) applied to the plan's demand."""
-    from autoalliance.plan.data import _today_units
-
-    return _today_units(fp, d.demand["nameplate"].unique(), d.years)
+    return current_flows(fp, d.years, d.demand["nameplate"].unique())
 
 
 def moves(fp: Footprint, d: PlanInputs, flows: pd.DataFrame) -> pd.DataFrame:
@@ -259,8 +256,6 @@ class PlanResult:
 
     def to_dict(self) -> dict:
         """JSON-ready summary: mode, companies, options taken, utilisation, moves."""
-        def recs(frame):
-            return [{k: _clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
         t = self.tooling
         return {
             "mode": self.mode, "dataset": self.dataset,
@@ -268,21 +263,10 @@ class PlanResult:
             "partners": self.partners,
             "joint_profit_usd": self.joint_profit_usd,
             "standalone_joint_profit_usd": float(self.companies["standalone_profit_usd"].sum()),
-            "companies": recs(self.companies),
+            "companies": records(self.companies),
             "options_taken": self.options_taken,
-            "options": recs(self.options),
-            "tooling_taken": recs(t[t["taken"].astype(bool)]) if len(t) else [],
-            "utilisation": recs(self.utilisation),
-            "moves": recs(self.moves),
+            "options": records(self.options),
+            "tooling_taken": records(t[t["taken"].astype(bool)]) if len(t) else [],
+            "utilisation": records(self.utilisation),
+            "moves": records(self.moves),
         }
-
-
-def _clean(v):
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.floating, float)):
-        v = float(v)
-        return None if not math.isfinite(v) else v
-    if isinstance(v, np.bool_):
-        return bool(v)
-    return v

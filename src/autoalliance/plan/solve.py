@@ -151,7 +151,7 @@ def _row_name(key) -> str:
     return str(key)
 
 
-def plan(fp: Footprint, mode: str = "alliance", horizon: tuple[int, int] = (2026, 2030),
+def plan(fp: Footprint, mode: str = "alliance", horizon: tuple[int, int] | None = None,
          partners: list[str] | None = None, settings: Settings | None = None) -> PlanResult:
     """Plan production, tooling and collaboration options over the horizon.
 
@@ -159,15 +159,13 @@ def plan(fp: Footprint, mode: str = "alliance", horizon: tuple[int, int] = (2026
     ``alliance``: the partners' joint profit is maximised with each partner at or above its
     standalone profit; fees between partners are transfers within each option's fee range.
     ``partners`` defaults to the firms linked by options (standalone: every firm).
+    ``horizon`` (fiscal years, inclusive) overrides ``settings.horizon`` when given; when neither
+    is set it is the dataset's default (``Footprint.default_horizon``).
     Returns a PlanResult with DataFrames companies, flows, utilisation, options, moves.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    settings = settings or Settings()
-    if tuple(settings.horizon) != tuple(horizon):
-        settings = Settings(**{**settings.__dict__, "horizon": tuple(horizon)})
-    if horizon[1] < horizon[0]:
-        raise ValueError(f"horizon {horizon[0]}-{horizon[1]} ends before it starts")
+    settings = (settings or Settings()).with_(horizon=horizon).for_dataset(fp)
     known = list(fp.companies["company"])
     if partners is not None:
         bad = [p for p in partners if p not in known]

@@ -15,10 +15,8 @@ from autoalliance.report.charts import duty_timeline, gain_split, scenario_distr
 from autoalliance.report.excel import write_csv
 from autoalliance.trade.calibration import calibrate
 
-FY = 2025
 
-
-def option_effects(fp: Footprint, fy: int = FY) -> pd.DataFrame:
+def option_effects(fp: Footprint) -> pd.DataFrame:
     """Each collaboration option alone (with do_nothing): whether the alliance plan takes it,
     the alliance gain over the horizon and each partner's duty change against standalone."""
     opts = fp.table("options")
@@ -27,7 +25,7 @@ def option_effects(fp: Footprint, fy: int = FY) -> pd.DataFrame:
     for r in opts[opts["kind"] != "do_nothing"].itertuples(index=False):
         one = fp.replace(options=pd.concat([opts[opts["option"] == r.option], keep]))
         try:
-            res = st.run_plan(one, fy, "alliance", partners=[r.owner, r.host])
+            res = st.run_plan(one, "alliance", partners=[r.owner, r.host])
         except st.StageUnavailable as e:
             rows.append({"option": r.option, "kind": r.kind, "owner": r.owner, "host": r.host,
                          "note": str(e)})
@@ -94,7 +92,7 @@ def write(path: str | Path | None = None, out: str | Path = "docs") -> Path:
     tables_dir, img = out / "casestudy", out / "img"
     tables_dir.mkdir(parents=True, exist_ok=True)
     img.mkdir(parents=True, exist_ok=True)
-    rd = build(fp, fy=FY, stages=("exposure", "plan", "sharing", "scenarios"))
+    rd = build(fp, stages=("exposure", "plan", "sharing", "scenarios"))
     cal = calibrate(fp)
     effects = option_effects(fp)
     saved = {"exposure_by_company": rd.tables["exposure_by_company"],
@@ -121,7 +119,8 @@ def write(path: str | Path | None = None, out: str | Path = "docs") -> Path:
         "[`casestudy/`](casestudy/), written by the same command; rerun it after changing the "
         "data and this page follows.",
         "",
-        f"## What the 2025 tariffs cost each company (FY{FY}, April 2025 to March 2026)",
+        f"## What the 2025 tariffs cost each company (FY{fp.base_year}, April {fp.base_year} to "
+        f"March {fp.base_year + 1})",
         "",
         "Tariff cost = duty above what MFN or preference rates alone would charge, net of the "
         "US-assembly offset (USD millions; `casestudy/exposure_by_company.csv`, "

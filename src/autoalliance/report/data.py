@@ -16,10 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from autoalliance.dataset.footprint import Footprint
-from autoalliance.trade.exposure import current_flows, exposure, summarise
-
-EXPOSURE_COLS = ["units", "duty_usd", "added_duty_usd", "offset_usd", "tariff_cost_usd",
-                 "tariff_cost_per_unit_usd", "tariff_cost_local", "currency"]
+from autoalliance.trade.exposure import current_flows, exposure, exposure_table
 
 #: Stages a report can include, in pipeline order, with what each needs.
 STAGES = ("exposure", "plan", "sharing", "scenarios", "sensitivity")
@@ -46,15 +43,6 @@ class ReportData:
 
         return {"meta": self.meta, "notes": self.notes, "policy_dates": self.policy_dates,
                 "tables": {k: records(v) for k, v in self.tables.items()}}
-
-
-def exposure_by(res: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
-    """``summarise`` with the columns and order of ``autoalliance exposure --by BY --json``."""
-    by_list = [by] if isinstance(by, str) else list(by)
-    s = summarise(res, by_list)
-    cols = list(dict.fromkeys(["company", "fiscal_year"] + by_list)) + EXPOSURE_COLS
-    return s[cols].sort_values(["company", "fiscal_year", "tariff_cost_usd"],
-                               ascending=[True, True, False]).reset_index(drop=True)
 
 
 def fiscal_window(fp: Footprint, fy: int) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -105,10 +93,10 @@ def _exposure_tables(fp: Footprint, fy: int, rd: ReportData) -> None:
     # the yearly tables go the same way as ``autoalliance exposure`` (so they equal its JSON to
     # the last digit); the monthly one sums the same duty in a different order
     res = exposure(fp, [fy])
-    rd.tables["exposure_by_company"] = exposure_by(res, "company")
-    rd.tables["exposure_by_origin"] = exposure_by(res, "origin")
-    rd.tables["exposure_by_nameplate"] = exposure_by(res, "nameplate")
-    monthly = exposure_by(exposure(fp, [fy], by_month=True), ["origin", "month"])
+    rd.tables["exposure_by_company"] = exposure_table(res, "company")
+    rd.tables["exposure_by_origin"] = exposure_table(res, "origin")
+    rd.tables["exposure_by_nameplate"] = exposure_table(res, "nameplate")
+    monthly = exposure_table(exposure(fp, [fy], by_month=True), ["origin", "month"])
     rd.tables["exposure_by_month_origin"] = monthly.sort_values(
         ["company", "origin", "month"]).reset_index(drop=True)
     rd.tables["utilisation_today"] = utilisation_today(fp, fy)
@@ -118,17 +106,19 @@ def _exposure_tables(fp: Footprint, fy: int, rd: ReportData) -> None:
     rd.policy_dates = policy_dates(fp, fy)
 
 
-def build(fp: Footprint, fy: int = 2025, stages=STAGES,
+def build(fp: Footprint, fy: int | None = None, stages=STAGES,
           progress: Callable[[str, float], None] | None = None,
           scenario_results: pd.DataFrame | None = None) -> ReportData:
     """Run the available stages on a footprint and keep the tables the report charts.
 
     ``progress(label, share_done)`` is called before each stage (the dashboard's bar).
     ``scenario_results`` (one row per scenario with ``alliance_gain_usd`` and per-company
-    columns) is charted as distributions when given.
+    columns) is charted as distributions when given. ``fy``: the fiscal year of the exposure
+    charts (default: the dataset's base year).
     """
     from autoalliance.report import stages as st
 
+    fy = fp.base_year if fy is None else int(fy)
     rd = ReportData(meta={"dataset": fp.name, "inputs_hash": fp.content_hash(),
                           "fiscal_year": int(fy)})
     steps = [s for s in STAGES if s in stages]
@@ -141,14 +131,14 @@ def build(fp: Footprint, fy: int = 2025, stages=STAGES,
             continue
         try:
             if stage == "plan":
-                rd.tables.update(st.plan_tables(fp, fy, cache))
+                rd.tables.update(st.plan_tables(fp, cache))
             elif stage == "sharing":
-                rd.tables.update(st.sharing_tables(fp, fy, cache))
+                rd.tables.update(st.sharing_tables(fp, cache))
             elif stage == "scenarios":
                 rd.tables.update(st.scenario_tables(fp, fy, scenario_results,
                                                    with_plan=rd.has("plan_companies")))
             elif stage == "sensitivity":
-                rd.tables.update(st.sensitivity_tables(fp, fy, rd))
+                rd.tables.update(st.sensitivity_tables(fp, rd))
         except st.StageUnavailable as e:
             rd.notes[stage] = str(e)
     if progress:

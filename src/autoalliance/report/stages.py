@@ -7,51 +7,27 @@ failure). The report shows that reason where the chart would be.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 import pandas as pd
 
+from autoalliance import sharing
 from autoalliance.dataset.footprint import Footprint
+from autoalliance.plan import plan
+from autoalliance.scenarios import apply_scenario, load_scenarios
+from autoalliance.settings import Settings
+from autoalliance.sharing.alliance import alliance_game as sharing_game
+from autoalliance.trade.exposure import exposure, summarise
 
 
 class StageUnavailable(Exception):
     """A stage of the pipeline cannot run for this report (the message says why)."""
 
 
-def _module(name: str):
+def run_plan(fp: Footprint, mode: str = "alliance", partners=None):
+    """The planner's result over the dataset's default horizon, or StageUnavailable."""
     try:
-        return importlib.import_module(name)
-    except ImportError as e:
-        raise StageUnavailable(f"{name} is not available ({e})") from None
-
-
-def _plan_fn():
-    mod = _module("autoalliance.plan")
-    fn = getattr(mod, "plan", None)
-    if fn is None:
-        raise StageUnavailable("autoalliance.plan has no plan() function yet")
-    return fn
-
-
-def horizon_for(fp: Footprint, fy: int) -> tuple[int, int]:
-    """Plan horizon after the exposure year: up to five years the demand table covers."""
-    years = sorted(int(y) for y in fp.demand["fiscal_year"].unique() if int(y) > fy)
-    if not years:
-        raise StageUnavailable(f"the demand table has no year after FY{fy} to plan")
-    return years[0], min(years[-1], years[0] + 4)
-
-
-def run_plan(fp: Footprint, fy: int, mode: str = "alliance", partners=None):
-    """The planner's result for a footprint, or StageUnavailable."""
-    fn = _plan_fn()
-    try:
-        kwargs = {"mode": mode, "horizon": horizon_for(fp, fy)}
-        if partners is not None:
-            kwargs["partners"] = list(partners)
-        return fn(fp, **kwargs)
-    except StageUnavailable:
-        raise
+        return plan(fp, mode=mode, partners=None if partners is None else list(partners))
     except Exception as e:  # the planner's own errors (infeasible, missing tables)
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise StageUnavailable(f"the plan could not be made: {first}") from None
@@ -64,9 +40,9 @@ def _frame(obj, name: str) -> pd.DataFrame:
     return pd.DataFrame()
 
 
-def plan_tables(fp: Footprint, fy: int, cache: dict | None = None) -> dict[str, pd.DataFrame]:
+def plan_tables(fp: Footprint, cache: dict | None = None) -> dict[str, pd.DataFrame]:
     """Plan results: flows, utilisation, chosen options, moves and per-company profit."""
-    res = run_plan(fp, fy, "alliance")
+    res = run_plan(fp, "alliance")
     if cache is not None:
         cache["alliance_plan"] = res
     out = {}
@@ -79,46 +55,20 @@ def plan_tables(fp: Footprint, fy: int, cache: dict | None = None) -> dict[str, 
     return out
 
 
-def alliance_game(fp: Footprint, fy: int, cache: dict | None = None):
-    """The alliance game: the sharing module's own when it has one, else v(S) = joint profit
-    of the alliance plan of coalition S (standalone profit for one firm), in USD."""
-    sharing = _module("autoalliance.sharing")
-    make = getattr(sharing, "alliance_game", None)
-    if make is not None:
-        settings_cls = getattr(_module("autoalliance.plan"), "Settings", None)
-        try:
-            return make(fp, settings=settings_cls(horizon=horizon_for(fp, fy)))
-        except TypeError:
-            return make(fp)
-    grand = (cache or {}).get("alliance_plan") or run_plan(fp, fy, "alliance")
-    players = list(grand.partners)
-    if len(players) < 2:
-        raise StageUnavailable("fewer than two partners: no alliance to share")
-    profit = grand.companies.set_index("company")
-    known = {frozenset(players): float(profit.loc[players, "profit_usd"].sum())}
-    known.update({frozenset([p]): float(profit.at[p, "standalone_profit_usd"]) for p in players})
-
-    def value(coalition) -> float:
-        key = frozenset(coalition)
-        if key not in known:
-            res = run_plan(fp, fy, "alliance", partners=sorted(key))
-            known[key] = float(res.companies["profit_usd"].sum())
-        return known[key]
-
-    return sharing.Game.from_function(players, value)
-
-
-def sharing_tables(fp: Footprint, fy: int, cache: dict | None = None) -> dict[str, pd.DataFrame]:
+def sharing_tables(fp: Footprint, cache: dict | None = None) -> dict[str, pd.DataFrame]:
     """The alliance gain (value of the grand coalition over standalone) and its split by
-    Shapley value, Nash bargaining and least core."""
-    sharing = _module("autoalliance.sharing")
+    Shapley value, Nash bargaining and least core, on the sharing module's alliance game."""
     try:
-        game = alliance_game(fp, fy, cache)
+        game = sharing_game(fp, settings=Settings().for_dataset(fp))
+        if len(game.players) < 2:
+            raise StageUnavailable("fewer than two partners: no alliance to share")
+        game.values()  # every coalition solved here, so a failure is reported as the reason
     except StageUnavailable:
         raise
     except Exception as e:
-        raise StageUnavailable(f"the alliance game could not be built: {e}") from None
-    table = split_table(sharing, game)
+        first = str(e).splitlines()[-1] if str(e) else type(e).__name__
+        raise StageUnavailable(f"the alliance game could not be built: {first}") from None
+    table = split_table(game)
     if cache is not None:
         cache["alliance_gain"] = float(table["alliance_gain_usd"].iloc[0]) if len(table) else 0.0
     return {"gain_split": table}
@@ -137,7 +87,7 @@ def _as_dict(alloc, players) -> dict[str, float]:
     return dict(zip(players, (float(v) for v in alloc)))
 
 
-def split_table(sharing, game) -> pd.DataFrame:
+def split_table(game) -> pd.DataFrame:
     """One row per partner and method: standalone value, allocation, share of the gain."""
     players = list(game.players)
     standalone = {p: float(game.value([p])) for p in players}
@@ -174,26 +124,23 @@ def scenario_tables(fp: Footprint, fy: int, results: pd.DataFrame | None = None,
     if folder is None or not folder.is_dir():
         raise StageUnavailable("no scenario results and no scenarios/ folder in the dataset: "
                                "run a sweep (autoalliance sweep) and report on its run")
-    scen = _module("autoalliance.scenarios")
-    from autoalliance.trade.exposure import exposure, summarise
-
     rows = []
     for file in sorted(folder.glob("*.yaml")):
         try:
-            ss = scen.load_scenarios(file)
+            ss = load_scenarios(file)
         except Exception:
             continue
         if len(ss.scenarios) != 1:
             continue  # a set: its members have their own files
         sc = ss.scenarios[0]
-        f = scen.apply_scenario(fp, sc, ss.origins)
+        f = apply_scenario(fp, sc, ss.origins)
         by = summarise(exposure(f, [fy + 1]), "company").set_index("company")
         row = {"scenario": sc.name}
         for company, v in by["tariff_cost_usd"].items():
             row[f"tariff_cost_fy{fy + 1}_{company}_usd"] = float(v)
         if with_plan:
             try:
-                row["alliance_gain_usd"] = plan_gain(f, fy)
+                row["alliance_gain_usd"] = plan_gain(f)
             except StageUnavailable:
                 row["alliance_gain_usd"] = float("nan")
         rows.append(row)
@@ -202,17 +149,17 @@ def scenario_tables(fp: Footprint, fy: int, results: pd.DataFrame | None = None,
     return {"scenario_results": pd.DataFrame(rows)}
 
 
-def plan_gain(fp: Footprint, fy: int) -> float:
+def plan_gain(fp: Footprint) -> float:
     """Alliance gain in USD over the plan horizon: joint profit of the alliance plan less the
     partners' standalone profits (one plan solve)."""
-    res = run_plan(fp, fy, "alliance")
+    res = run_plan(fp, "alliance")
     return float(res.companies["gain_usd"].sum())
 
 
-def sensitivity_tables(fp: Footprint, fy: int, rd, top: int = 10) -> dict[str, pd.DataFrame]:
+def sensitivity_tables(fp: Footprint, rd, top: int = 10) -> dict[str, pd.DataFrame]:
     """Tornado of the alliance gain over its most influential inputs."""
     from autoalliance.report.sensitivity import tornado
 
     if "plan" in rd.notes or not rd.has("plan_companies"):
         raise StageUnavailable("needs the alliance plan (the plan stage)")
-    return {"sensitivity": tornado(fp, lambda f: plan_gain(f, fy), top=top)}
+    return {"sensitivity": tornado(fp, plan_gain, top=top)}

@@ -22,7 +22,6 @@ from autoalliance.scenarios.spec import (
 )
 from autoalliance.scenarios.stages import (
     STAGES,
-    RunSettings,
     StageOutput,
     available_stages,
     register_stage,
@@ -38,10 +37,11 @@ from autoalliance.scenarios.sweep import (
     run_key,
     sweep,
 )
+from autoalliance.settings import Settings
 
 __all__ = [
-    "STAGES", "DaskExecutor", "ProcessExecutor", "RunSettings", "Scenario", "ScenarioError",
-    "ScenarioFile", "ScenarioProblem", "ScenarioSet", "SerialExecutor", "StageOutput",
+    "STAGES", "DaskExecutor", "ProcessExecutor", "Scenario", "ScenarioError",
+    "ScenarioFile", "ScenarioProblem", "ScenarioSet", "SerialExecutor", "Settings", "StageOutput",
     "SweepInterrupted", "SweepReport", "TableOverride", "apply_scenario", "available_stages",
     "check_scenarios", "code_version", "execute", "load_scenarios", "register_stage",
     "resolve_scenario_path", "run_key", "scenario_set", "sweep",

@@ -30,6 +30,7 @@ import pandas as pd
 from autoalliance.dataset.footprint import Footprint
 from autoalliance.scenarios.overrides import apply_scenario
 from autoalliance.scenarios.spec import MonteCarloSpec, Scenario, ScenarioSet
+from autoalliance.trade.fx import per_usd_on
 
 QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
 GAIN_TOLERANCE_USD = 1.0  # a gain below this is no gain
@@ -106,14 +107,6 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _fx_on(fp: Footprint, currency: str, day: pd.Timestamp) -> float:
-    fx = fp.fx[fp.fx["currency"].eq(currency)]
-    hit = fx[(fx["start"] <= day) & (fx["end"] >= day)]
-    if hit.empty:
-        hit = fx.sort_values("end").tail(1)
-    return float(hit["per_usd"].iloc[0])
-
-
 def sample_scenarios(fp: Footprint, sset: ScenarioSet, mc: MonteCarloSpec | None = None) \
         -> list[Scenario]:
     """The Monte Carlo draws of a scenario set's ``montecarlo`` section, as scenarios."""
@@ -129,7 +122,9 @@ def sample_scenarios(fp: Footprint, sset: ScenarioSet, mc: MonteCarloSpec | None
     if mc.demand:
         groups = sorted(fp.nameplates[mc.demand.by].astype(str).unique())
     years = [int(y) for y in sorted(fp.demand["fiscal_year"].unique()) if y >= mc.start.year]
-    fx0 = {w.currency: (w.start or _fx_on(fp, w.currency, starts[0])) for w in mc.fx}
+    fx0 = {w.currency: (w.start or float(per_usd_on(fp.fx, w.currency, starts[0],
+                                                   latest_when_uncovered=True)[0]))
+           for w in mc.fx}
     children = np.random.SeedSequence(mc.seed).spawn(mc.samples)
     out = []
     for i, child in enumerate(children):

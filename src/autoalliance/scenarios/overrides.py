@@ -13,10 +13,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from autoalliance.dataset.footprint import Footprint, _csv_ready
+from autoalliance.dataset.footprint import Footprint, revalidate
 from autoalliance.dataset.schema import schemas
-from autoalliance.dataset.validation import RawTable, _dataset_rules, _refs, check_table
-from autoalliance.errors import Problem
 from autoalliance.scenarios.spec import Scenario, ScenarioError, ScenarioProblem, TableOverride
 
 
@@ -188,27 +186,6 @@ def apply_fx_path(fx: pd.DataFrame, currency: str, points: dict, scenario: Scena
                          source="", assumption=f"scenario {scenario.name}: FX path"))
     return pd.concat([keep.astype(object), pd.DataFrame(rows).astype(object)],
                      ignore_index=True)[list(fx.columns)]
-
-
-def revalidate(fp: Footprint, changed: dict[str, pd.DataFrame]) \
-        -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """The dataset checks over a footprint whose ``changed`` tables were replaced: the changed
-    tables go through the schema checks again (as the strings a CSV would hold), and the rules
-    across tables (references, shares, coverage, trade-rule consistency) run over all of them.
-    Unchanged tables were checked when the dataset was loaded and are not converted again."""
-    problems: list[Problem] = []
-    raws = {n: RawTable(pd.DataFrame(), f"{n}.csv") for n in fp.tables}
-    typed = dict(fp.tables)
-    for table, frame in changed.items():
-        raws[table] = RawTable(_csv_ready(frame, table).reset_index(drop=True), f"{table}.csv")
-        before = len(problems)
-        typed[table] = check_table(raws[table], schemas()[table], problems)
-        if schemas()[table].required and len(frame) == 0 and len(problems) == before:
-            problems.append(Problem(f"{table}.csv", 0, "", f"table {table!r} has no rows"))
-    if all(p.row != 1 for p in problems):
-        _refs(raws, typed, problems)
-        _dataset_rules(raws, typed, problems)
-    return typed, problems
 
 
 def _origin(origins: dict | None, scenario: Scenario) -> tuple[str, int]:

@@ -216,7 +216,7 @@ def robust_plan(fp: Footprint, scenarios: list[Scenario], base: Scenario | None 
     the first scenario). Money in USD over the planning horizon."""
     from autoalliance.plan import Settings, default_partners
 
-    settings = settings or Settings()
+    settings = (settings or Settings()).for_dataset(fp)
     base = base or scenarios[0]
     fps = [apply_scenario(fp, s, origins) for s in scenarios]
     names = [s.name for s in scenarios]

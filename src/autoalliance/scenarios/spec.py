@@ -224,7 +224,7 @@ class ScenarioFile(_Model):
     dataset: str | None = None
     stages: list[str] | None = None  # None: every stage available
     fiscal_years: list[int] | None = None  # exposure; None: every year with demand
-    horizon: tuple[int, int] = (2026, 2030)  # plan
+    horizon: tuple[int, int] | None = None  # plan; None: the dataset's default horizon
     base: str | None = None  # the scenario robust planning and comparisons start from
     include: list[str] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(default_factory=list)

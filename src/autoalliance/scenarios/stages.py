@@ -1,5 +1,5 @@
-"""The stages a scenario run computes, as a registry: exposure always; plan when the planner is
-importable; more (sharing, reports) plug in with ``register_stage``.
+"""The stages a scenario run computes, as a registry: exposure and plan; more (sharing, reports)
+plug in with ``register_stage``.
 
 A stage is ``fn(fp, settings) -> StageOutput``: tidy numbers per company (``company, period,
 metric, value``; money in USD) that the store keeps for comparisons, and a JSON-ready payload.
@@ -7,29 +7,16 @@ metric, value``; money in USD) that the store keeps for comparisons, and a JSON-
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from autoalliance.plan import plan
+from autoalliance.settings import Settings
+from autoalliance.trade.exposure import exposure, summarise
+
 METRIC_COLUMNS = ["company", "period", "metric", "value"]
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """What a run computes besides its inputs: the stages and their settings."""
-
-    stages: tuple[str, ...] = ("exposure",)
-    fiscal_years: tuple[int, ...] | None = None  # exposure; None: every year with demand
-    horizon: tuple[int, int] = (2026, 2030)  # plan
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["stages"] = list(self.stages)
-        d["fiscal_years"] = None if self.fiscal_years is None else list(self.fiscal_years)
-        d["horizon"] = list(self.horizon)
-        return d
 
 
 @dataclass
@@ -68,13 +55,11 @@ def _long(frame: pd.DataFrame, period, metrics: list[str]) -> pd.DataFrame:
     return m[METRIC_COLUMNS]
 
 
-def exposure_stage(fp, settings: RunSettings) -> StageOutput:
+def exposure_stage(fp, settings: Settings) -> StageOutput:
     """Duty and tariff cost per company and fiscal year under today's sourcing (USD)."""
-    from autoalliance.trade.exposure import exposure, summarise
-
     years = settings.fiscal_years
     if years is None:
-        years = sorted(int(y) for y in fp.demand["fiscal_year"].unique())
+        years = fp.fiscal_years
     s = summarise(exposure(fp, years), "company")
     s["period"] = "FY" + s["fiscal_year"].astype(int).astype(str)
     metrics = ["units", "duty_usd", "added_duty_usd", "offset_usd", "tariff_cost_usd",
@@ -83,19 +68,11 @@ def exposure_stage(fp, settings: RunSettings) -> StageOutput:
     return StageOutput(_long(s, None, metrics), payload)
 
 
-def _plan_module():
-    try:
-        mod = importlib.import_module("autoalliance.plan")
-    except ImportError:
-        return None
-    return mod if hasattr(mod, "plan") else None
-
-
-def plan_stage(fp, settings: RunSettings) -> StageOutput:
+def plan_stage(fp, settings: Settings) -> StageOutput:
     """The alliance plan over the horizon: each company's profit, its standalone profit, the
     gain (profit - standalone) and duty, all in USD over the horizon."""
-    mod = _plan_module()
-    res = mod.plan(fp, mode="alliance", horizon=tuple(settings.horizon))
+    settings = settings.for_dataset(fp)
+    res = plan(fp, mode="alliance", settings=settings)
     c = res.companies.copy()
     c["alliance_gain_usd"] = c["profit_usd"] - c["standalone_profit_usd"]
     period = f"{settings.horizon[0]}-{settings.horizon[1]}"
@@ -106,5 +83,5 @@ def plan_stage(fp, settings: RunSettings) -> StageOutput:
 
 
 register_stage("exposure", exposure_stage, description="duty and tariff cost per fiscal year")
-register_stage("plan", plan_stage, available=lambda: _plan_module() is not None,
+register_stage("plan", plan_stage,
                description="alliance plan: profit, standalone profit, gain, duty over the horizon")

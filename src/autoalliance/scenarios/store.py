@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from autoalliance.encoding import default
 from autoalliance.errors import AutoallianceError
 
 DEFAULT_STORE = "runs.duckdb"
@@ -110,15 +111,7 @@ class RunRecord:
                 json.dumps(self.settings, sort_keys=True), self.code_version, self.status,
                 self.error, ts(self.started_at), ts(self.finished_at), self.seconds,
                 json.dumps(self.timings), self.worker, json.dumps(self.params, default=str),
-                json.dumps(self.result, default=_json_default)]
-
-
-def _json_default(v):
-    if hasattr(v, "item"):
-        return v.item()
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d")
-    return str(v)
+                json.dumps(self.result, default=default)]
 
 
 def default_store_path() -> Path:

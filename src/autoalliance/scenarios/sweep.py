@@ -33,8 +33,9 @@ from autoalliance.dataset.footprint import Footprint
 from autoalliance.errors import AutoallianceError
 from autoalliance.scenarios.overrides import apply_scenario, check_scenarios
 from autoalliance.scenarios.spec import Scenario, ScenarioSet
-from autoalliance.scenarios.stages import STAGES, RunSettings, available_stages
+from autoalliance.scenarios.stages import STAGES, available_stages
 from autoalliance.scenarios.store import RunRecord, Store
+from autoalliance.settings import Settings
 
 ENV_CODE_VERSION = "AUTOALLIANCE_CODE_VERSION"
 
@@ -69,7 +70,7 @@ def code_version() -> str:
     return f"{__version__}+{_source_hash()}"
 
 
-def run_key(dataset_hash: str, scenario: Scenario, settings: RunSettings, version: str) -> str:
+def run_key(dataset_hash: str, scenario: Scenario, settings: Settings, version: str) -> str:
     body = json.dumps([dataset_hash, scenario.name, scenario.content_hash(), settings.to_dict(),
                        version], sort_keys=True)
     return hashlib.sha256(body.encode()).hexdigest()[:24]
@@ -78,7 +79,7 @@ def run_key(dataset_hash: str, scenario: Scenario, settings: RunSettings, versio
 @dataclass(frozen=True)
 class RunTask:
     scenario: Scenario
-    settings: RunSettings
+    settings: Settings
     run_key: str
     dataset_hash: str
     dataset: str
@@ -253,7 +254,7 @@ class SweepReport:
 
 
 def resolve_settings(spec_stages: Iterable[str] | None, fiscal_years=None,
-                     horizon=(2026, 2030)) -> RunSettings:
+                     horizon=None) -> Settings:
     """Run settings with the stage list checked: None means every stage available."""
     stages = list(spec_stages) if spec_stages is not None else available_stages()
     for s in stages:
@@ -262,17 +263,16 @@ def resolve_settings(spec_stages: Iterable[str] | None, fiscal_years=None,
         if not STAGES[s].available():
             raise AutoallianceError(f"stage {s!r} is not available in this installation "
                                     f"(available: {', '.join(available_stages())})")
-    return RunSettings(stages=tuple(stages),
-                       fiscal_years=None if fiscal_years is None else tuple(fiscal_years),
-                       horizon=tuple(horizon))
+    return Settings(stages=tuple(stages), fiscal_years=fiscal_years,
+                    horizon=None if horizon is None else tuple(horizon))
 
 
-def settings_of(sset: ScenarioSet) -> RunSettings:
+def settings_of(sset: ScenarioSet) -> Settings:
     s = sset.spec
     return resolve_settings(s.stages, s.fiscal_years, s.horizon)
 
 
-def plan_tasks(fp: Footprint, scenarios: list[Scenario], settings: RunSettings,
+def plan_tasks(fp: Footprint, scenarios: list[Scenario], settings: Settings,
                scenario_set: str | None = None, sweep_id: str | None = None) -> list[RunTask]:
     version = code_version()
     h = fp.content_hash()
@@ -281,7 +281,7 @@ def plan_tasks(fp: Footprint, scenarios: list[Scenario], settings: RunSettings,
 
 
 def sweep(fp: Footprint, scenarios: ScenarioSet | list[Scenario], store: Store,
-          settings: RunSettings | None = None, workers: int = 1, cluster=None,
+          settings: Settings | None = None, workers: int = 1, cluster=None,
           resume: bool = False, on_start: Callable[[int, int], None] | None = None,
           on_result: Callable[[RunRecord], None] | None = None, check: bool = True,
           scenario_set: str | None = None) -> SweepReport:

@@ -19,7 +19,7 @@ from autoalliance.dataset.footprint import Footprint
 from autoalliance.plan import PlanResult, Settings, build_inputs, solve_inputs
 from autoalliance.plan.result import assemble
 
-from .core import core_violation, least_core
+from .core import core_violation, in_core, least_core
 from .errors import GameError
 from .fees import FeeInstrument, FeeSchedule, fee_schedule
 from .game import Game
@@ -43,7 +43,7 @@ def _value(args) -> float:
 def alliance_game(fp: Footprint, partners: list[str] | None = None,
                   settings: Settings | None = None, workers: int | None = None) -> Game:
     """The coalitional game of the partners (default: every company in the dataset)."""
-    settings = settings or Settings()
+    settings = (settings or Settings()).for_dataset(fp)
     known = list(fp.companies["company"])
     partners = known if partners is None else list(partners)
     bad = [p for p in partners if p not in known]
@@ -153,7 +153,7 @@ def share(fp: Footprint, rule: str = "shapley", partners: list[str] | None = Non
     """
     if rule not in RULES:
         raise GameError(f"rule must be one of {', '.join(RULES)}, not {rule!r}")
-    settings = settings or Settings()
+    settings = (settings or Settings()).for_dataset(fp)
     game = alliance_game(fp, partners, settings, workers)
     players = list(game.players)
     masks = [frozenset(c) for k in range(1, len(players) + 1)
@@ -177,8 +177,6 @@ def share(fp: Footprint, rule: str = "shapley", partners: list[str] | None = Non
     standalone = pd.Series({p: game.value(frozenset([p])) for p in players})
     lc = least_core(game)
     coalition, excess = core_violation(game, allocation.to_dict())
-    scale = max(1.0, max(abs(v) for v in values["value_usd"]))
-    in_core = bool(excess <= 1e-7 * scale)
 
     plan = _solve(fp, tuple(players), settings)
     comp = plan.companies.set_index("company").reindex(players)
@@ -192,6 +190,7 @@ def share(fp: Footprint, rule: str = "shapley", partners: list[str] | None = Non
     plan.companies["gain_usd"] = plan.companies["profit_usd"] - \
         plan.companies["standalone_profit_usd"]
     return ShareResult(rule=rule, partners=players, allocation=allocation, standalone=standalone,
-                       coalition_values=values, in_core=in_core, core_epsilon=lc.epsilon,
+                       coalition_values=values,
+                       in_core=in_core(game, allocation.to_dict()), core_epsilon=lc.epsilon,
                        most_violated=([p for p in players if p in coalition], float(excess)),
                        plan=plan, fees=fees, interval=interval)

@@ -94,9 +94,10 @@ def _perturbations(fp: Footprint) -> dict[str, tuple]:
     }
 
 
-def sensitivity(fp: Footprint, fiscal_year: int = 2025) -> pd.DataFrame:
+def sensitivity(fp: Footprint, fiscal_year: int | None = None) -> pd.DataFrame:
     """Modelled tariff cost (company currency) when each main assumption moves by a stated step,
-    one at a time: company, input, low, base, high."""
+    one at a time: company, input, low, base, high (default year: the dataset's base year)."""
+    fiscal_year = fp.base_year if fiscal_year is None else fiscal_year
     def cost(f: Footprint) -> pd.Series:
         s = summarise(exposure(f, [fiscal_year]), "company")
         return s.set_index("company")["tariff_cost_local"]

@@ -18,6 +18,7 @@ import pandas as pd
 
 from autoalliance.dataset.footprint import Footprint
 from autoalliance.errors import DatasetError, Problem
+from autoalliance.trade.fx import per_usd_on
 from autoalliance.trade.measures import KEY, duty_for_entries, rates_for_keys, unit_rates
 
 GROUPINGS = ("nameplate", "plant", "origin", "company", "goods", "month")
@@ -25,15 +26,30 @@ _VALUE_COLS = ["duty_usd", "base_duty_usd", "added_duty_usd", "offset_usd", "tar
                "duty_local", "added_duty_local", "offset_local", "tariff_cost_local"]
 
 
-def current_flows(fp: Footprint, fiscal_years=None) -> pd.DataFrame:
-    """Units per nameplate, plant, market and fiscal year under today's sourcing."""
-    d = fp.demand
+def current_flows(fp: Footprint, fiscal_years=None, nameplates=None) -> pd.DataFrame:
+    """Units per nameplate, plant, market and fiscal year under today's sourcing: each year's
+    demand split by the sourcing shares of that year, or of the latest earlier year with
+    sourcing (the earliest when all are later). The one definition of "today's sourcing"."""
+    cols = ["nameplate", "plant", "market", "fiscal_year", "units"]
+    dem, src = fp.demand, fp.sourcing
     if fiscal_years is not None:
-        d = d[d["fiscal_year"].isin(list(fiscal_years))]
-    f = d.merge(fp.sourcing, on=["nameplate", "market", "fiscal_year"], how="inner")
+        dem = dem[dem["fiscal_year"].isin(list(fiscal_years))]
+    if nameplates is not None:
+        dem = dem[dem["nameplate"].isin(set(nameplates))]
+        src = src[src["nameplate"].isin(set(nameplates))]
+    if src.empty or dem.empty:
+        return pd.DataFrame(columns=cols)
+    k = ["nameplate", "market", "fiscal_year"]
+    years = dem[k].drop_duplicates().merge(
+        src[k].drop_duplicates().rename(columns={"fiscal_year": "src_year"}),
+        on=["nameplate", "market"])
+    before = years[years["src_year"] <= years["fiscal_year"]].groupby(k)["src_year"].max()
+    chosen = before.combine_first(years.groupby(k)["src_year"].min()).reset_index()
+    f = dem.merge(chosen, on=k).merge(src.rename(columns={"fiscal_year": "src_year"}),
+                                      on=["nameplate", "market", "src_year"])
     f["units"] = f["units"] * f["share"]
     f["fiscal_year"] = f["fiscal_year"].astype(int)
-    return f[["nameplate", "plant", "market", "fiscal_year", "units"]].reset_index(drop=True)
+    return f[cols].reset_index(drop=True)
 
 
 def _cached(fp: Footprint, key: tuple, make):
@@ -88,21 +104,7 @@ def _fiscal_days(fp: Footprint, companies, fiscal_years) -> pd.DataFrame:
 
 
 def _fx_on(fx: pd.DataFrame, days: pd.DataFrame) -> np.ndarray:
-    per_usd = np.full(len(days), np.nan)
-    usd = days["currency"].eq("USD").to_numpy()
-    per_usd[usd] = 1.0
-    for cur, rates in fx.groupby("currency"):
-        sel = days["currency"].eq(cur).to_numpy()
-        if not sel.any():
-            continue
-        rates = rates.sort_values("start")
-        d = days.loc[sel, "date"].to_numpy()
-        i = np.searchsorted(rates["start"].to_numpy(), d, side="right") - 1
-        ok = i >= 0
-        ends = rates["end"].to_numpy()
-        ok[ok] &= d[ok] <= ends[i[ok]]
-        vals = np.where(ok, rates["per_usd"].to_numpy(float)[np.clip(i, 0, None)], np.nan)
-        per_usd[sel] = vals
+    per_usd = per_usd_on(fx, days["currency"].to_numpy(dtype=object), days["date"])
     missing = np.isnan(per_usd)
     if missing.any():
         first = days.loc[missing].iloc[0]
@@ -279,9 +281,28 @@ def _empty_result(by_month: bool) -> pd.DataFrame:
                         + _VALUE_COLS)
 
 
-def exposure(fp: Footprint, fiscal_years=(2025,), by_month: bool = False) -> pd.DataFrame:
-    """Duty under today's sourcing for the given fiscal years (see ``duty_for_flows``)."""
+def exposure(fp: Footprint, fiscal_years=None, by_month: bool = False) -> pd.DataFrame:
+    """Duty under today's sourcing for the given fiscal years (default: the dataset's base year,
+    ``Footprint.base_year``; see ``duty_for_flows``)."""
+    if fiscal_years is None:
+        fiscal_years = [fp.base_year]
     return duty_for_flows(fp, current_flows(fp, fiscal_years), by_month=by_month)
+
+
+#: The columns of an exposure table after its grouping keys (``exposure --json``, the report).
+EXPOSURE_COLUMNS = ["units", "duty_usd", "added_duty_usd", "offset_usd", "tariff_cost_usd",
+                    "tariff_cost_per_unit_usd", "tariff_cost_local", "currency"]
+
+
+def exposure_table(result: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
+    """``summarise`` with the columns and order shown to users (``exposure --by BY --json``,
+    the report's tables): company, fiscal year, the grouping, then ``EXPOSURE_COLUMNS``; the
+    largest tariff cost first within each company and year."""
+    by_list = [by] if isinstance(by, str) else list(by)
+    s = summarise(result, by_list)
+    cols = list(dict.fromkeys(["company", "fiscal_year"] + by_list)) + EXPOSURE_COLUMNS
+    return s[cols].sort_values(["company", "fiscal_year", "tariff_cost_usd"],
+                               ascending=[True, True, False]).reset_index(drop=True)
 
 
 def summarise(result: pd.DataFrame, by: str | list[str] = "company") -> pd.DataFrame:

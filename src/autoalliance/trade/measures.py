@@ -100,6 +100,24 @@ def rates_for_keys(measures: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def tariff_law(rates: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The law of the layers, per key, as duty per USD (the one place it is written):
+
+    stacked (no deal, or beyond a deal's quota): ``base`` on the customs value plus
+    ``additional`` on its basis (``additional_on_value`` or ``additional_on_non_us``); under a
+    deal: ``max(all_in, base)`` on the customs value, nothing stacked (``deal_on_value``; NaN
+    where no deal is in force).
+    """
+    add = rates["additional_rate"].to_numpy(dtype=float)
+    nonus = rates["additional_basis"].eq("non_us_content").to_numpy()
+    base = rates["base_rate"].to_numpy(dtype=float)
+    deal = rates["all_in_rate"].to_numpy(dtype=float)
+    return {"base": base, "deal_on_value": np.where(np.isnan(deal), np.nan,
+                                                     np.maximum(np.nan_to_num(deal), base)),
+            "additional_on_value": np.where(nonus, 0.0, add),
+            "additional_on_non_us": np.where(nonus, add, 0.0)}
+
+
 def unit_rates(rates: pd.DataFrame) -> pd.DataFrame:
     """Per key, the duty per USD of customs value split by basis, without quotas:
 
@@ -107,14 +125,11 @@ def unit_rates(rates: pd.DataFrame) -> pd.DataFrame:
     content), ``base`` (what the base layer alone would charge) and ``offset`` (credit per USD
     of MSRP). With a deal in force, ``on_value = max(deal, base)`` and nothing stacks.
     """
-    deal = rates["all_in_rate"].notna()
-    add = rates["additional_rate"].to_numpy()
-    nonus = rates["additional_basis"].eq("non_us_content").to_numpy()
-    base = rates["base_rate"].to_numpy()
-    stacked_on_value = base + np.where(nonus, 0.0, add)
-    on_value = np.where(deal, np.maximum(rates["all_in_rate"].fillna(0).to_numpy(), base),
-                        stacked_on_value)
-    on_non_us = np.where(deal, 0.0, np.where(nonus, add, 0.0))
+    law = tariff_law(rates)
+    deal = ~np.isnan(law["deal_on_value"])
+    base = law["base"]
+    on_value = np.where(deal, law["deal_on_value"], base + law["additional_on_value"])
+    on_non_us = np.where(deal, 0.0, law["additional_on_non_us"])
     return pd.DataFrame({"on_value": on_value, "on_non_us": on_non_us, "base": base,
                          "offset": rates["offset_rate"].to_numpy()}, index=rates.index)
 
@@ -136,12 +151,12 @@ def duty_for_entries(measures: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFr
     e = e.merge(rates, on=KEY, how="left", sort=False)
     value = e["customs_value_usd"].to_numpy(float) * e["units"].to_numpy(float)
     non_us = value * (1.0 - e["us_content_share"].to_numpy(float))
-    base = e["base_rate"].to_numpy()
-    add = e["additional_rate"].to_numpy()
-    add_value = np.where(e["additional_basis"].eq("non_us_content"), non_us, value)
-    stacked = base * value + add * add_value
-    deal = e["all_in_rate"].notna().to_numpy()
-    on_deal = np.maximum(e["all_in_rate"].fillna(0).to_numpy(), base) * value
+    law = tariff_law(e)
+    base = law["base"]
+    stacked = base * value + (law["additional_on_value"] * value
+                              + law["additional_on_non_us"] * non_us)
+    deal = ~np.isnan(law["deal_on_value"])
+    on_deal = np.nan_to_num(law["deal_on_value"]) * value
     within = deal.astype(float)
     quota = deal & e["all_in_quota"].notna().to_numpy()
     if quota.any():
