@@ -26,7 +26,7 @@ def test_tiny_dataset_by_hand(tmp_path):
     parts_rate = (0.025 + (2 * 0.025 + 29 * 0.275) / 31 + 3 * 0.275
                   + (15 * 0.275 + 15 * 0.15) / 30 + 6 * 0.15) / 12
     car = res[(res.goods == "vehicle") & (res.origin == "JP")].iloc[0]
-    part = res[res.goods == "part"].iloc[0]
+    part = res[res.goods == "own_part"].iloc[0]
     assert car.duty_usd == pytest.approx(60000 * 24000 * car_rate)
     assert car.added_duty_usd == pytest.approx(60000 * 24000 * (car_rate - 0.025))
     assert part.duty_usd == pytest.approx(60000 * 2400 * parts_rate)
@@ -71,7 +71,7 @@ def test_unit_duty_is_duty_per_unit(tmp_path):
     jp = res[(res.plant == "jp1")]
     assert per.at["jp1", "duty_usd"] == pytest.approx(jp.duty_usd.sum() / 60000)
     assert per.at["us1", "parts_added_duty_usd"] == pytest.approx(
-        res[res.goods == "part"].added_duty_usd.sum() / 60000)
+        res[res.goods == "own_part"].added_duty_usd.sum() / 60000)
 
 
 # --- independent recomputation: a plain loop over flows, days, goods and rules ----------------

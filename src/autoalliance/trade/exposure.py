@@ -1,9 +1,23 @@
 """Tariff exposure: duty owed on the units each company brings into a market, by entry date.
 
 Units of a flow (nameplate, plant, market, fiscal year) enter over the fiscal year's days by the
-company's monthly profile (flat when the dataset has none). Imported vehicles pay on their
-customs value; vehicles assembled in the importing country pay on their imported parts and earn
-the assembly offset, capped each fiscal year at the company's added parts duty.
+company's monthly profile (flat when the dataset has none). The bill has these lines (the
+``goods`` column of a result):
+
+- ``vehicle``: imported vehicles, on their customs value;
+- ``own_part``: parts of vehicles assembled in the importing country that the firm imports
+  itself (``parts_content.own_import_share``);
+- ``supplier_part``: the rest of those parts, imported by its suppliers; the firm bears the
+  share ``companies.supplier_pass_through`` of their duty through supplier prices;
+- ``metal``: steel, aluminium and copper a plant imports per unit built (``metals``), at the
+  Section 232 metals rates, or at the parts rates when classed as auto parts (no stacking);
+- ``service_part``: replacement parts for the dealer network (``service_parts``), at the parts
+  rates, outside any offset (``exposure`` adds them; ``duty_for_flows`` prices flows only).
+
+The assembly offset (``offset_usd`` on vehicles assembled in the market) accrues from the
+offset rule's ``claims_from`` date and is capped each fiscal year at the firm's own added parts
+duty (plus ``companies.offset_to_suppliers`` of its suppliers' passed-through duty): the gross
+tariff cost is the added duty, the net one the added duty plus the (negative) offset.
 
 The rates depend only on (importer, origin, goods, category, USMCA status, date), so they are
 worked out once per key and day and aggregated per month; each flow then costs one multiply per
@@ -22,8 +36,10 @@ from autoalliance.trade.fx import per_usd_on
 from autoalliance.trade.measures import KEY, duty_for_entries, rates_for_keys, unit_rates
 
 GROUPINGS = ("nameplate", "plant", "origin", "company", "goods", "month")
+LINES = ("vehicle", "own_part", "supplier_part", "metal", "service_part", "offset")
 _VALUE_COLS = ["duty_usd", "base_duty_usd", "added_duty_usd", "offset_usd", "tariff_cost_usd",
-               "duty_local", "added_duty_local", "offset_local", "tariff_cost_local"]
+               "duty_local", "added_duty_local", "offset_local", "tariff_cost_local",
+               "offset_base_usd"]
 
 
 def current_flows(fp: Footprint, fiscal_years=None, nameplates=None) -> pd.DataFrame:
@@ -114,9 +130,28 @@ def _fx_on(fx: pd.DataFrame, days: pd.DataFrame) -> np.ndarray:
     return per_usd
 
 
+_ROW_COLS = ["flow", "company", "nameplate", "plant", "market", "importer", "fiscal_year",
+             "origin", "goods", "line", "category", "usmca", "customs_value_usd",
+             "us_content_share", "msrp_usd", "units", "vehicle_units", "cost_share",
+             "offset_share"]
+
+
+def _company_shares(fp: Footprint) -> pd.DataFrame:
+    """Per company: supplier pass-through (blank = 1) and the share of suppliers' duty the
+    offset may cancel (blank = 0)."""
+    c = fp.companies
+    out = pd.DataFrame({"company": c["company"]})
+    for col, default in (("supplier_pass_through", 1.0), ("offset_to_suppliers", 0.0)):
+        v = c[col] if col in c else pd.Series(np.nan, index=c.index)
+        out[col] = pd.to_numeric(v, errors="coerce").fillna(default).to_numpy(float)
+    return out
+
+
 def goods_rows(fp: Footprint, flows: pd.DataFrame) -> pd.DataFrame:
     """What crosses the border for each flow: the vehicle itself when it is imported; its
-    imported parts (and the assembly offset) when it is built in the importing market."""
+    imported parts (own and suppliers'), its metals and the assembly offset when it is built in
+    the importing market. ``cost_share``: the share of the duty the firm bears;
+    ``offset_share``: the share of the added duty the offset may cancel."""
     f = flows.merge(fp.nameplates[["nameplate", "company", "category", "msrp_usd"]],
                     on="nameplate", how="left")
     f = f.merge(fp.plants[["plant", "country"]], on="plant", how="left")
@@ -129,18 +164,49 @@ def goods_rows(fp: Footprint, flows: pd.DataFrame) -> pd.DataFrame:
                                     f"no costs row for {r['nameplate']} built at {r['plant']}")])
     f["importer"] = f["market"]
     f["flow"] = np.arange(len(f))
-    veh = f.assign(origin=f["country"], goods="vehicle", usmca=f["usmca_qualifying"].astype(bool),
-                   vehicle_units=f["units"])
-    domestic = f["country"].eq(f["market"])
+    veh = f.assign(origin=f["country"], goods="vehicle", line="vehicle",
+                   usmca=f["usmca_qualifying"].astype(bool), vehicle_units=f["units"],
+                   cost_share=1.0, offset_share=0.0)
+    domestic = f[f["country"].eq(f["market"])].merge(_company_shares(fp), on="company",
+                                                     how="left")
     pc = fp.table("parts_content")
-    parts = f[domestic].merge(pc[["plant", "origin", "usmca_compliant", "share"]], on="plant")
+    own = pc["own_import_share"] if "own_import_share" in pc else pd.Series(np.nan, pc.index)
+    pc = pc.assign(own=pd.to_numeric(own, errors="coerce").fillna(1.0).to_numpy(float))
+    parts = domestic.merge(pc[["plant", "origin", "usmca_compliant", "share", "own"]],
+                           on="plant")
     parts = parts.assign(goods="part", usmca=parts["usmca_compliant"].astype(bool),
-                         customs_value_usd=parts["customs_value_usd"] * parts["share"],
                          us_content_share=0.0, msrp_usd=0.0, vehicle_units=0.0)
-    cols = ["flow", "company", "nameplate", "plant", "market", "importer", "fiscal_year", "origin",
-            "goods", "category", "usmca", "customs_value_usd", "us_content_share", "msrp_usd",
-            "units", "vehicle_units"]
-    return pd.concat([veh[cols], parts[cols]], ignore_index=True)
+    value = parts["customs_value_usd"] * parts["share"]
+    own_parts = parts.assign(line="own_part", customs_value_usd=value * parts["own"],
+                             cost_share=1.0, offset_share=1.0)
+    sup = parts.assign(line="supplier_part", customs_value_usd=value * (1 - parts["own"]),
+                       cost_share=parts["supplier_pass_through"],
+                       offset_share=parts["offset_to_suppliers"])
+    sup = sup[sup["customs_value_usd"] > 0]
+    metals = domestic.merge(fp.table("metals")[["plant", "origin", "metal", "under_auto_tariff",
+                                                "value_usd"]], on="plant")
+    auto = metals["under_auto_tariff"].astype(bool)
+    metals = metals.assign(goods=np.where(auto, "part", "metal"), line="metal",
+                           category=np.where(auto, metals["category"], metals["metal"]),
+                           usmca=False, customs_value_usd=metals["value_usd"],
+                           us_content_share=0.0, msrp_usd=0.0, vehicle_units=0.0,
+                           cost_share=1.0, offset_share=np.where(auto, 1.0, 0.0))
+    return pd.concat([veh[_ROW_COLS], own_parts[_ROW_COLS], sup[_ROW_COLS], metals[_ROW_COLS]],
+                     ignore_index=True)
+
+
+def service_rows(fp: Footprint, fiscal_years, first_flow: int = 0) -> pd.DataFrame:
+    """Replacement parts each firm imports in each fiscal year: one row per ``service_parts``
+    row and year (units = 1, customs value = the year's value), charged at the parts rates."""
+    sp = fp.table("service_parts")
+    years = pd.DataFrame({"fiscal_year": sorted({int(y) for y in fiscal_years})})
+    r = sp.merge(years, how="cross")
+    r = r.assign(flow=first_flow + np.arange(len(r)), nameplate="", plant="",
+                 importer=r["market"], goods="part", line="service_part",
+                 category="service_part", usmca=r["usmca_compliant"].astype(bool),
+                 customs_value_usd=r["value_usd"].astype(float), us_content_share=0.0,
+                 msrp_usd=0.0, units=1.0, vehicle_units=0.0, cost_share=1.0, offset_share=0.0)
+    return r[_ROW_COLS].reset_index(drop=True)
 
 
 def _monthly_rates(fp: Footprint, rows: pd.DataFrame, days: pd.DataFrame, by_month: bool):
@@ -177,18 +243,23 @@ def _rates_table(fp: Footprint, keys: pd.DataFrame, days: pd.DataFrame, by_month
 
 
 def duty_for_flows(fp: Footprint, flows: pd.DataFrame, by_month: bool = False,
-                   cap_offset: bool = True) -> pd.DataFrame:
+                   cap_offset: bool = True, service_parts: bool = False) -> pd.DataFrame:
     """Duty for given flows (nameplate, plant, market, fiscal_year, units).
 
-    One row per flow and goods (the imported vehicle, or each origin of imported parts of a
-    vehicle built in the market) and, with ``by_month``, per month of entry. Columns in USD and
-    in the company's currency (``*_local``): duty, base duty (what MFN/preference alone would
-    charge), added duty (duty - base: the cost of the new tariffs), offset (<= 0, on vehicles
-    assembled in the market, capped at the company's added parts duty each fiscal year) and
-    tariff cost (added duty + offset).
+    One row per flow, origin and line (``goods``: vehicle, own_part, supplier_part, metal; with
+    ``service_parts`` also the firms' service_part rows for the flows' fiscal years) and, with
+    ``by_month``, per month of entry. Columns in USD and in the company's currency
+    (``*_local``): duty, base duty (what MFN/preference alone would charge), added duty
+    (duty - base: the cost of the new tariffs; the firm's share for supplier parts), offset
+    (<= 0, on vehicles assembled in the market, capped each fiscal year at the firm's
+    ``offset_base_usd``: the added duty the offset may cancel) and tariff cost (added duty +
+    offset).
     """
     flows = flows[flows["units"] != 0] if len(flows) else flows
     rows = goods_rows(fp, flows)
+    if service_parts and len(flows):
+        rows = pd.concat([rows, service_rows(fp, flows["fiscal_year"].unique(), len(flows))],
+                         ignore_index=True)
     if rows.empty:
         return _empty_result(by_month)
     days = fiscal_days(fp, rows["company"].unique(), rows["fiscal_year"].unique())
@@ -199,6 +270,7 @@ def duty_for_flows(fp: Footprint, flows: pd.DataFrame, by_month: bool = False,
     if quota_rows.any():
         parts.append(_day_by_day(fp, rows[quota_rows], days))
     out = pd.concat(parts, ignore_index=True)
+    out["goods"] = out.pop("line")
     out["offset_usd"] = -out.pop("offset_credit_usd")
     out["offset_local"] = -out.pop("offset_credit_local")
     if cap_offset:
@@ -227,15 +299,17 @@ def _factorised(rows: pd.DataFrame, agg: pd.DataFrame) -> pd.DataFrame:
     non_us = value * (1 - r["us_content_share"].to_numpy(float))
     msrp = r["msrp_usd"].to_numpy(float) * units
     share = r["share"].to_numpy()  # the month's share of the year's entries
-    ids = ["flow", "company", "nameplate", "plant", "market", "origin", "goods", "fiscal_year"]
+    ids = ["flow", "company", "nameplate", "plant", "market", "origin", "line", "fiscal_year"]
     out = r[ids + (["month"] if "month" in r else [])].copy()
     out["vehicle_units"] = r["vehicle_units"].to_numpy(float) * share
     out["customs_value_total_usd"] = value * share
-    out["duty_usd"] = value * r["on_value"] + non_us * r["on_non_us"]
-    out["duty_local"] = value * r["on_value_local"] + non_us * r["on_non_us_local"]
-    out["base_duty_usd"] = value * r["base"]
+    borne = r["cost_share"].to_numpy(float)  # the firm's share of the duty
+    out["duty_usd"] = borne * (value * r["on_value"] + non_us * r["on_non_us"])
+    out["duty_local"] = borne * (value * r["on_value_local"] + non_us * r["on_non_us_local"])
+    out["base_duty_usd"] = borne * value * r["base"]
     out["added_duty_usd"] = out["duty_usd"] - out["base_duty_usd"]
-    out["added_duty_local"] = out["duty_local"] - value * r["base_local"]
+    out["added_duty_local"] = out["duty_local"] - borne * value * r["base_local"]
+    out["offset_base_usd"] = out["added_duty_usd"] * r["offset_share"].to_numpy(float)
     out["offset_credit_usd"] = msrp * r["offset"]
     out["offset_credit_local"] = msrp * r["offset_local"]
     return out
@@ -246,26 +320,28 @@ def _day_by_day(fp: Footprint, rows: pd.DataFrame, days: pd.DataFrame) -> pd.Dat
     e = e.assign(units=e["units"] * e["weight"], vehicle_units=e["vehicle_units"] * e["weight"])
     d = duty_for_entries(fp.measures, e)
     per = d["per_usd"].to_numpy()
-    out = d[["flow", "company", "nameplate", "plant", "market", "origin", "goods", "fiscal_year",
+    borne = d["cost_share"].to_numpy(float)
+    out = d[["flow", "company", "nameplate", "plant", "market", "origin", "line", "fiscal_year",
              "month"]].copy()
     out["vehicle_units"] = d["vehicle_units"]
     out["customs_value_total_usd"] = d["customs_value_usd"] * d["units"]
-    out["duty_usd"] = d["duty_usd"]
-    out["duty_local"] = d["duty_usd"] * per
-    out["base_duty_usd"] = d["base_duty_usd"]
-    out["added_duty_usd"] = d["added_duty_usd"]
-    out["added_duty_local"] = d["added_duty_usd"] * per
+    out["duty_usd"] = d["duty_usd"] * borne
+    out["duty_local"] = out["duty_usd"] * per
+    out["base_duty_usd"] = d["base_duty_usd"] * borne
+    out["added_duty_usd"] = d["added_duty_usd"] * borne
+    out["added_duty_local"] = out["added_duty_usd"] * per
+    out["offset_base_usd"] = out["added_duty_usd"] * d["offset_share"].to_numpy(float)
     out["offset_credit_usd"] = d["offset_credit_usd"]
     out["offset_credit_local"] = d["offset_credit_usd"] * per
-    return out.groupby(["flow", "company", "nameplate", "plant", "market", "origin", "goods",
+    return out.groupby(["flow", "company", "nameplate", "plant", "market", "origin", "line",
                         "fiscal_year", "month"], as_index=False).sum()
 
 
 def _cap_offset(out: pd.DataFrame) -> None:
-    """The offset is usable only against the same company's added parts duty in the year."""
+    """The offset is usable only against the same company's own added parts duty in the year
+    (and the share of its suppliers' duty it may cancel): ``offset_base_usd``."""
     grp = ["company", "fiscal_year"]
-    parts = out["added_duty_usd"].where(out["goods"].eq("part"), 0.0)
-    parts_total = parts.groupby([out[g] for g in grp]).transform("sum")
+    parts_total = out["offset_base_usd"].groupby([out[g] for g in grp]).transform("sum")
     credit_total = (-out["offset_usd"]).groupby([out[g] for g in grp]).transform("sum")
     factor = np.where(credit_total > 0, np.minimum(1.0, parts_total / credit_total.where(
         credit_total > 0, 1.0)), 0.0)
@@ -283,10 +359,11 @@ def _empty_result(by_month: bool) -> pd.DataFrame:
 
 def exposure(fp: Footprint, fiscal_years=None, by_month: bool = False) -> pd.DataFrame:
     """Duty under today's sourcing for the given fiscal years (default: the dataset's base year,
-    ``Footprint.base_year``; see ``duty_for_flows``)."""
+    ``Footprint.base_year``), service parts included (see ``duty_for_flows``)."""
     if fiscal_years is None:
         fiscal_years = [fp.base_year]
-    return duty_for_flows(fp, current_flows(fp, fiscal_years), by_month=by_month)
+    return duty_for_flows(fp, current_flows(fp, fiscal_years), by_month=by_month,
+                          service_parts=True)
 
 
 #: The columns of an exposure table after its grouping keys (``exposure --json``, the report).
@@ -313,6 +390,8 @@ def summarise(result: pd.DataFrame, by: str | list[str] = "company") -> pd.DataF
     if bad:
         raise ValueError(f"cannot group by {bad}; choose from {', '.join(GROUPINGS)}")
     keys = list(dict.fromkeys(["company", "fiscal_year"] + by))
+    if "goods" in by:
+        result = offset_as_line(result)
     g = result.groupby(keys, as_index=False).agg(
         {**{c: "sum" for c in ["units", "customs_value_total_usd"] + _VALUE_COLS},
          "currency": "first"})
@@ -320,16 +399,35 @@ def summarise(result: pd.DataFrame, by: str | list[str] = "company") -> pd.DataF
     return g
 
 
+def offset_as_line(result: pd.DataFrame) -> pd.DataFrame:
+    """The result with the offset moved off the vehicle rows into rows of its own (``goods`` =
+    offset): each line's tariff cost is then its gross cost, and the offset rows carry the
+    credit. Totals are unchanged."""
+    has = result["offset_usd"].ne(0)
+    off = result[has].copy()
+    zero = ["units", "customs_value_total_usd", "duty_usd", "base_duty_usd", "added_duty_usd",
+            "duty_local", "added_duty_local", "offset_base_usd"]
+    off[zero] = 0.0
+    off["goods"] = "offset"
+    off["tariff_cost_usd"] = off["offset_usd"]
+    off["tariff_cost_local"] = off["offset_local"]
+    rest = result.copy()
+    rest.loc[has, "tariff_cost_usd"] -= rest.loc[has, "offset_usd"]
+    rest.loc[has, "tariff_cost_local"] -= rest.loc[has, "offset_local"]
+    rest.loc[has, ["offset_usd", "offset_local"]] = 0.0
+    return pd.concat([rest, off], ignore_index=True)
+
+
 def unit_duty(fp: Footprint, lanes: pd.DataFrame) -> pd.DataFrame:
-    """Duty per vehicle unit of each lane (nameplate, plant, market, fiscal_year): vehicle and
-    imported parts together; ``parts_added_duty_usd`` is the part of ``added_duty_usd`` owed on
-    imported parts, against which the company's offset credit (``offset_usd``, <= 0, uncapped)
-    can be used. Linear in units, so the planner can use these as cost coefficients; quotas are
+    """Duty per vehicle unit of each lane (nameplate, plant, market, fiscal_year): every line
+    together (vehicle, own and suppliers' parts, metals); ``parts_added_duty_usd`` is the part of
+    ``added_duty_usd`` the company's offset credit (``offset_usd``, <= 0, uncapped) may cancel
+    (its own parts duty and the share of its suppliers' it may cover). Linear in units, so the planner can use these as cost coefficients; quotas are
     not applied (every unit at the in-quota rate)."""
     lanes = lanes[["nameplate", "plant", "market", "fiscal_year"]].drop_duplicates()
     flows = lanes.assign(units=1.0)
     res = duty_for_flows(fp, flows, cap_offset=False)
-    res["parts_added_duty_usd"] = res["added_duty_usd"].where(res["goods"].eq("part"), 0.0)
+    res["parts_added_duty_usd"] = res["offset_base_usd"]
     keys = ["nameplate", "plant", "market", "fiscal_year"]
     cols = ["duty_usd", "base_duty_usd", "added_duty_usd", "parts_added_duty_usd", "offset_usd"]
     per = res.groupby(keys, as_index=False)[cols].sum()

@@ -5,7 +5,10 @@ Layers (one row of the ``measures`` table each rule):
 - ``base``: the MFN or preference rate; ``additional``: stacks on base (Section 232);
 - ``all_in``: a deal rate that replaces base + additional with ``max(rate, base)``, within its
   quota if it has one; ``offset``: a credit as a share of MSRP for vehicles assembled in the
-  importing country, usable against parts duty.
+  importing country, usable against parts duty, accruing from ``claims_from`` when it is set.
+
+Goods are ``vehicle``, ``part`` or ``metal`` (Section 232 steel, aluminium, copper: the category
+names the metal).
 
 Within a layer the most specific matching rule wins (origin named > category named > USMCA
 status named); two equally specific matches are an error, since the data would be ambiguous.
@@ -97,6 +100,12 @@ def rates_for_keys(measures: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
         if layer == "all_in":
             quota = measures["quota_units"].to_numpy(dtype=float) if len(measures) else np.array([])
             out["all_in_quota"] = np.where(hit, quota[idx] if len(measures) else np.nan, np.nan)
+        if layer == "offset" and len(measures) and "claims_from" in measures:
+            # the credit accrues only on vehicles assembled from the day claims are credited
+            claims = measures["claims_from"].to_numpy(dtype="datetime64[ns]")[idx]
+            date = keys["date"].to_numpy(dtype="datetime64[ns]")
+            early = hit & ~np.isnat(claims) & (date < claims)
+            out["offset_rate"] = np.where(early, 0.0, out["offset_rate"])
     return out
 
 
