@@ -232,6 +232,16 @@ def _dataset_rules(raws: dict[str, RawTable], t: dict[str, pd.DataFrame],
         quota = m["quota_units"].notna() & ~m["layer"].eq("all_in")
         _report_rows(raws["measures"], m, quota, "quota_units",
                      lambda r: "only all_in rules take a quota", problems)
+        metal_cat = m["category"].isin(["steel", "aluminium", "copper"])
+        _report_rows(raws["measures"], m, m["goods"].eq("metal") & ~metal_cat, "category",
+                     lambda r: "a metal rule names its metal as category (steel, aluminium or "
+                     "copper)", problems)
+        _report_rows(raws["measures"], m, ~m["goods"].eq("metal") & metal_cat, "category",
+                     lambda r: f"category {r.category} is for metal rules, not {r.goods}",
+                     problems)
+        claims = m["claims_from"].notna() & ~off
+        _report_rows(raws["measures"], m, claims, "claims_from",
+                     lambda r: "only offset rules take a claims_from date", problems)
         nonus = m["basis"].eq("non_us_content") & ~m["layer"].eq("additional")
         _report_rows(raws["measures"], m, nonus, "basis",
                      lambda r: "basis non_us_content is for additional rules only", problems)
