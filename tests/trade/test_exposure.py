@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autoalliance.testing import LAW_2025, tiny_footprint, tiny_tables
+from autoalliance.testing import LAW_2025, measure, tiny_footprint, tiny_tables
 from autoalliance.trade import exposure, summarise, unit_duty
 
 
@@ -99,14 +99,51 @@ def _pick(rules, layer, origin, goods, category, usmca, day):
     return best
 
 
+def _days(fy):
+    """(day, share of the year's entries) over an April fiscal year with a flat profile."""
+    for m in range(12):
+        y, mo = fy + (3 + m) // 12, (3 + m) % 12 + 1
+        ndays = calendar.monthrange(y, mo)[1]
+        for dd in range(1, ndays + 1):
+            yield dt.date(y, mo, dd), 1 / 12 / ndays
+
+
+def _charge(acc, rules, kind, origin, category, value, usc, q, day, borne, offsettable):
+    """Add one entry's duty (the firm's share ``borne``) to ``acc``; returns nothing."""
+    b = _pick(rules, "base", origin, kind, category, q, day)
+    a = _pick(rules, "additional", origin, kind, category, q, day)
+    deal = _pick(rules, "all_in", origin, kind, category, q, day)
+    base = float(b["rate"]) if b else 0.0
+    if deal:
+        duty = max(float(deal["rate"]), base) * value
+    else:
+        duty = base * value
+        if a:
+            basis = value if a["basis"] == "customs_value" else value * (1 - usc)
+            duty += float(a["rate"]) * basis
+    acc["duty"] += borne * duty
+    acc["added"] += borne * (duty - base * value)
+    acc["parts"] += offsettable * borne * (duty - base * value)
+
+
 def loop_tariff_cost(t, fy):
-    """Per company: (duty, added duty, offset applied, tariff cost) in USD, by plain loops."""
-    rows = lambda name: t[name].to_dict("records")  # noqa: E731
+    """Per company: (duty, added duty, offset applied, tariff cost) in USD, by plain loops over
+    flows, days, lines and rules: vehicles, own and suppliers' parts, metals, service parts."""
+    rows = lambda name: t[name].to_dict("records") if name in t else []  # noqa: E731
     rules = rows("measures")
     plants = {p["plant"]: p for p in rows("plants")}
     names = {n["nameplate"]: n for n in rows("nameplates")}
     costs = {(c["nameplate"], c["plant"]): c for c in rows("costs")}
+    firms = {c["company"]: c for c in rows("companies")}
+    true = lambda v: str(v).lower() == "true"  # noqa: E731
+    num = lambda v, default: float(v) if str(v) not in ("", "nan") else default  # noqa: E731
     out = {}
+    for sp in rows("service_parts"):
+        acc = out.setdefault(sp["company"], {"duty": 0.0, "added": 0.0, "parts": 0.0,
+                                             "credit": 0.0})
+        for day, w in _days(fy):
+            _charge(acc, rules, "part", sp["origin"], "service_part",
+                    float(sp["value_usd"]) * w, 0.0, true(sp["usmca_compliant"]), day, 1.0, 0.0)
     for d in rows("demand"):
         if int(d["fiscal_year"]) != fy:
             continue
@@ -119,44 +156,43 @@ def loop_tariff_cost(t, fy):
             c = costs[(d["nameplate"], s["plant"])]
             acc = out.setdefault(n["company"], {"duty": 0.0, "added": 0.0, "parts": 0.0,
                                                 "credit": 0.0})
-            usmca = str(c["usmca_qualifying"]).lower() == "true"
+            usmca = true(c["usmca_qualifying"])
+            firm = firms[n["company"]]
+            pass_through = num(firm.get("supplier_pass_through", ""), 1.0)
+            to_suppliers = num(firm.get("offset_to_suppliers", ""), 0.0)
+            # (goods, origin, category, value per unit, US content, usmca, borne, offsettable)
             goods = []
             if p["country"] != "US":
-                goods.append(("vehicle", p["country"], float(c["customs_value_usd"]),
-                              float(c["us_content_share"]), usmca))
+                goods.append(("vehicle", p["country"], n["category"],
+                              float(c["customs_value_usd"]), float(c["us_content_share"]),
+                              usmca, 1.0, 0.0))
             else:
                 for pc in rows("parts_content"):
                     if pc["plant"] == s["plant"]:
-                        goods.append(("part", pc["origin"],
-                                      float(c["customs_value_usd"]) * float(pc["share"]), 0.0,
-                                      str(pc["usmca_compliant"]).lower() == "true"))
-            for m in range(12):
-                y, mo = fy + (3 + m) // 12, (3 + m) % 12 + 1
-                ndays = calendar.monthrange(y, mo)[1]
-                for dd in range(1, ndays + 1):
-                    day = dt.date(y, mo, dd)
-                    u = units / 12 / ndays
-                    if p["country"] == "US":
-                        off = _pick(rules, "offset", "US", "vehicle", n["category"], usmca, day)
-                        if off:
-                            acc["credit"] += float(off["rate"]) * float(n["msrp_usd"]) * u
-                    for kind, origin, value, usc, q in goods:
-                        b = _pick(rules, "base", origin, kind, n["category"], q, day)
-                        a = _pick(rules, "additional", origin, kind, n["category"], q, day)
-                        deal = _pick(rules, "all_in", origin, kind, n["category"], q, day)
-                        base = float(b["rate"]) if b else 0.0
-                        v = value * u
-                        if deal:
-                            duty = max(float(deal["rate"]), base) * v
-                        else:
-                            duty = base * v
-                            if a:
-                                basis = v if a["basis"] == "customs_value" else v * (1 - usc)
-                                duty += float(a["rate"]) * basis
-                        acc["duty"] += duty
-                        acc["added"] += duty - base * v
-                        if kind == "part":
-                            acc["parts"] += duty - base * v
+                        value = float(c["customs_value_usd"]) * float(pc["share"])
+                        own = num(pc.get("own_import_share", ""), 1.0)
+                        q = true(pc["usmca_compliant"])
+                        goods.append(("part", pc["origin"], n["category"], value * own, 0.0, q,
+                                      1.0, 1.0))
+                        goods.append(("part", pc["origin"], n["category"], value * (1 - own),
+                                      0.0, q, pass_through, to_suppliers))
+                for mt in rows("metals"):
+                    if mt["plant"] == s["plant"]:
+                        auto = true(mt["under_auto_tariff"])
+                        goods.append(("part" if auto else "metal", mt["origin"],
+                                      n["category"] if auto else mt["metal"],
+                                      float(mt["value_usd"]), 0.0, False, 1.0,
+                                      1.0 if auto else 0.0))
+            for day, w in _days(fy):
+                u = units * w
+                if p["country"] == "US":
+                    off = _pick(rules, "offset", "US", "vehicle", n["category"], usmca, day)
+                    claims = off.get("claims_from", "") if off else ""
+                    if off and (not claims or day >= dt.date.fromisoformat(claims)):
+                        acc["credit"] += float(off["rate"]) * float(n["msrp_usd"]) * u
+                for kind, origin, cat, value, usc, q, borne, offsettable in goods:
+                    _charge(acc, rules, kind, origin, cat, value * u, usc, q, day, borne,
+                            offsettable)
     return {k: (v["duty"], v["added"], min(v["credit"], v["parts"]),
                 v["added"] - min(v["credit"], v["parts"])) for k, v in out.items()}
 
@@ -194,21 +230,45 @@ def datasets(draw):
     sourcing = pd.DataFrame(sourcing)
     t.update(nameplates=pd.DataFrame(names), demand=pd.DataFrame(demand), sourcing=sourcing,
              costs=pd.DataFrame(costs))
-    parts = []
+    parts, metals = [], []
     for k in range(n_plants):
         for origin in draw(st.lists(st.sampled_from(["JP", "MX", "CN", "KR"]), max_size=3,
                                     unique=True)):
             parts.append(dict(plant=f"p{k}", origin=origin, usmca_compliant=draw(st.booleans()),
-                              share=draw(st.sampled_from([0.05, 0.1, 0.2])), source="t",
-                              assumption=""))
-    t["parts_content"] = pd.DataFrame(parts, columns=t["parts_content"].columns)
+                              share=draw(st.sampled_from([0.05, 0.1, 0.2])),
+                              own_import_share=draw(st.sampled_from(["", 0.0, 0.3, 1.0])),
+                              source="t", assumption=""))
+        for origin, metal in draw(st.lists(st.tuples(st.sampled_from(["JP", "CA", "CN"]),
+                                                     st.sampled_from(["steel", "copper"])),
+                                           max_size=2, unique=True)):
+            metals.append(dict(plant=f"p{k}", origin=origin, metal=metal,
+                               under_auto_tariff=draw(st.booleans()),
+                               value_usd=draw(st.integers(0, 2000)), source="t", assumption=""))
+    t["parts_content"] = pd.DataFrame(parts, columns=list(t["parts_content"].columns)
+                                      + ["own_import_share"])
+    t["metals"] = pd.DataFrame(metals, columns=["plant", "origin", "metal", "under_auto_tariff",
+                                                "value_usd", "source", "assumption"])
+    t["companies"] = t["companies"].assign(
+        supplier_pass_through=draw(st.sampled_from(["", 0.0, 0.5, 1.0])),
+        offset_to_suppliers=draw(st.sampled_from(["", 0.0, 0.5, 1.0])))
+    t["service_parts"] = pd.DataFrame(
+        [dict(company="acme", market="US", origin=o, usmca_compliant=draw(st.booleans()),
+              value_usd=draw(st.integers(0, 10**8)), source="t", assumption="")
+         for o in draw(st.lists(st.sampled_from(["JP", "MX", "CN"]), max_size=2, unique=True))],
+        columns=["company", "market", "origin", "usmca_compliant", "value_usd", "source",
+                 "assumption"])
     rules = []
-    for m in LAW_2025:
+    metal_rules = [measure("s232_steel", "additional", "*", "metal", "steel", start="2025-03-12"),
+                   measure("s232_copper", "additional", "*", "metal", "copper",
+                           start="2025-08-01")]
+    claims = draw(st.sampled_from(["", "2025-11-01", "2025-06-15"]))
+    for m in LAW_2025 + metal_rules:
         if m["measure"] == "uk_quota":
             continue
         m = dict(m, rate=draw(st.sampled_from([0.0, 0.025, 0.1, 0.15, 0.25, 0.5])))
         if m["start"] != "2000-01-01":
             m["start"] = str(dt.date(2025, 3, 1) + dt.timedelta(days=draw(st.integers(0, 300))))
+        m["claims_from"] = claims if m["layer"] == "offset" else ""
         rules.append(m)
     t["measures"] = pd.DataFrame(rules)
     return t
@@ -227,7 +287,8 @@ def test_engine_equals_plain_loop(tmp_path_factory, t):
     for k in ("measures",):
         raw[k] = fp.tables[k].assign(
             start=fp.tables[k]["start"].dt.strftime("%Y-%m-%d"),
-            end=fp.tables[k]["end"].dt.strftime("%Y-%m-%d").fillna("")).astype(
+            end=fp.tables[k]["end"].dt.strftime("%Y-%m-%d").fillna(""),
+            claims_from=fp.tables[k]["claims_from"].dt.strftime("%Y-%m-%d").fillna("")).astype(
             {"rate": float})
     expected = loop_tariff_cost(raw, 2025)
     got = summarise(exposure(fp, [2025]), "company").set_index("company")

@@ -243,11 +243,11 @@ def _rates_table(fp: Footprint, keys: pd.DataFrame, days: pd.DataFrame, by_month
 
 
 def duty_for_flows(fp: Footprint, flows: pd.DataFrame, by_month: bool = False,
-                   cap_offset: bool = True, service_parts: bool = False) -> pd.DataFrame:
+                   cap_offset: bool = True, service_years=None) -> pd.DataFrame:
     """Duty for given flows (nameplate, plant, market, fiscal_year, units).
 
     One row per flow, origin and line (``goods``: vehicle, own_part, supplier_part, metal; with
-    ``service_parts`` also the firms' service_part rows for the flows' fiscal years) and, with
+    ``service_years`` also the firms' service_part rows for those fiscal years) and, with
     ``by_month``, per month of entry. Columns in USD and in the company's currency
     (``*_local``): duty, base duty (what MFN/preference alone would charge), added duty
     (duty - base: the cost of the new tariffs; the firm's share for supplier parts), offset
@@ -257,8 +257,8 @@ def duty_for_flows(fp: Footprint, flows: pd.DataFrame, by_month: bool = False,
     """
     flows = flows[flows["units"] != 0] if len(flows) else flows
     rows = goods_rows(fp, flows)
-    if service_parts and len(flows):
-        rows = pd.concat([rows, service_rows(fp, flows["fiscal_year"].unique(), len(flows))],
+    if service_years is not None:
+        rows = pd.concat([rows, service_rows(fp, service_years, len(flows))],
                          ignore_index=True)
     if rows.empty:
         return _empty_result(by_month)
@@ -363,7 +363,7 @@ def exposure(fp: Footprint, fiscal_years=None, by_month: bool = False) -> pd.Dat
     if fiscal_years is None:
         fiscal_years = [fp.base_year]
     return duty_for_flows(fp, current_flows(fp, fiscal_years), by_month=by_month,
-                          service_parts=True)
+                          service_years=fiscal_years)
 
 
 #: The columns of an exposure table after its grouping keys (``exposure --json``, the report).
