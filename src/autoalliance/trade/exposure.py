@@ -422,7 +422,8 @@ def unit_duty(fp: Footprint, lanes: pd.DataFrame) -> pd.DataFrame:
     """Duty per vehicle unit of each lane (nameplate, plant, market, fiscal_year): every line
     together (vehicle, own and suppliers' parts, metals); ``parts_added_duty_usd`` is the part of
     ``added_duty_usd`` the company's offset credit (``offset_usd``, <= 0, uncapped) may cancel
-    (its own parts duty and the share of its suppliers' it may cover). Linear in units, so the planner can use these as cost coefficients; quotas are
+    (its own parts duty and the share of its suppliers' it may cover). Linear in units, so the
+    planner can use these as cost coefficients; quotas are
     not applied (every unit at the in-quota rate)."""
     lanes = lanes[["nameplate", "plant", "market", "fiscal_year"]].drop_duplicates()
     flows = lanes.assign(units=1.0)
