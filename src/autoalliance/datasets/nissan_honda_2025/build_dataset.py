@@ -185,6 +185,16 @@ S = {
 }
 
 
+# issue 16: the whole tariff bill (importer of record, pass-through, offset claims, metals)
+S.update({
+    "B_NIKKEI_PASS": "AsiaDaily (Nikkei survey), 'Tariffs squeeze Japan's parts suppliers as policy shifts again' (more than 80% of major Japanese auto-parts makers have passed the US levies to their customers or are preparing to) https://asiadaily.org/?p=7319",
+    "B_LEAR": "WardsAuto, 'Suppliers squeezed by tariffs seek OEM customers' help' (Lear recovered substantially all of its $63M H1-2025 tariff cost from customers; suppliers renegotiating to recover the rest) https://www.wardsauto.com/news/suppliers-squeezed-by-tariffs-seek-oem-customers-help/798933",
+    "B_ITT_IOR": "International Trade Today, 'Proclamation Released Governing Auto Parts Tariffs' (29 Apr 2025: the maker may name importers of record, including suppliers, to decrement its offset; its application breaks projected parts duty into direct costs and suppliers' costs) https://internationaltradetoday.com/article/2025/04/29/proclamation-released-governing-auto-parts-tariffs-2504290072",
+    "B_AACB": "AACB, 'Amendments to Adjusting Imports of Automobiles and Automobile Parts' (offset only against the manufacturer's own parts liability; credit above it forfeited) https://www.aacb.com/trade-tariff-news/amendments-to-adjusting-imports-of-automobiles-and-automobile-parts-into-the-u-s",
+    "B_HONDA_MITIG": "research/tariffs.md, Honda 13 May 2025: 650B yen gross, mitigation 200B, so ~450B net (S53 Nippon.com https://www.nippon.com/en/news/yjj2025051300799/honda-projects-70-pct-drop-in-fy-2025-net-profit.html ; S54 Nikkan Jidosha Shimbun https://www.netdenjd.com/articles/-/317393)",
+})
+
+
 def cite(*keys: str) -> str:
     return " | ".join(S[k] for k in keys)
 
@@ -205,8 +215,11 @@ for c, name, src in [
     ("mitsubishi", "Mitsubishi Motors Corporation", cite("T13")),
 ]:
     add("companies", company=c, name=name, currency="JPY", fiscal_year_start_month=4,
-        source=src,
-        assumption="Fiscal year April-March (FY2025 = Apr 2025-Mar 2026), as the FY tariff figures in the source are stated for the year to March 2026; reporting currency JPY.")
+        supplier_pass_through=0.8, offset_to_suppliers=0.0,
+        source=src + " | " + cite("B_NIKKEI_PASS", "B_LEAR", "B_ITT_IOR", "B_AACB"),
+        assumption="Fiscal year April-March (FY2025 = Apr 2025-Mar 2026), as the FY tariff figures in the source are stated for the year to March 2026; reporting currency JPY. "
+                   "SUPPLIER PASS-THROUGH 0.8: the Nikkei survey's share of major Japanese parts makers passing the duty on (or preparing to), read as the share of suppliers' duty that reaches the automaker; Lear's near-full recovery bounds it above (1.0). No company figure. "
+                   "OFFSET TO SUPPLIERS 0: Proclamation 10925 lets a maker name suppliers as importers of record against its offset, but no statement that this firm did was found; the offset is taken to cancel only its own parts duty (research/tariffs.md: 'usable only against that maker's own 232 parts liability').")
 
 # --------------------------------------------------------------------------
 # fx: JPY per USD, monthly for FY2025 then flat
@@ -691,45 +704,64 @@ NISSAN_PARTS_ASM = ("Nissan US plants: the Smyrna-built Rogue has only ~25% US c
 HONDA_PARTS_ASM = ("Honda US plants: AALA US/Canadian parts content 75% for the Passport (2022) and 65% for the Ridgeline (2023), so non-US/CA parts are 25-35% of parts, i.e. ~0.18-0.25 of ex-factory value at ~0.72 parts share; "
                    "Klier & Rubenstein: more than one-fourth of the parts in US-assembled vehicles are imported; Proclamation 10925's offset design assumes imported parts worth 15% of MSRP (~0.19 of ex-factory value at 0.78); Honda's May-2025 estimate of 220B yen for parts and materials (~$6,000 per US-built unit at 25%) points to ~0.2. "
                    "Chosen: Mexico 0.07 (incl. CVTs from Celaya; USMCA-compliant), Canada 0.04 (compliant), Japan 0.08, China 0.03, other 0.05: total 0.27, non-US/CA 0.23, non-USMCA 0.16. Split by origin is our judgment; same for all four Honda US plants (no plant-level figure).")
+# who imports: the automaker itself (importer of record) or its suppliers
+OWN_IMPORT = {"JP": 0.5, "MX": 0.5, "CA": 0.5, "CN": 0.2, "other": 0.2}
+OWN_IMPORT_ASM = (" IMPORTER OF RECORD (own_import_share; no source gives the split, which Proclamation 10925's offset application asks each maker to state as direct and suppliers' costs, B_ITT_IOR): "
+                  "Japan 0.5 (half: powertrain and electronic parts shipped by the parent and its own Japanese plants; half: parts Japanese Tier-1 suppliers' US subsidiaries import for the modules they deliver); "
+                  "China and other origins 0.2 (mostly sub-components bought through Tier-1 suppliers); Mexico and Canada 0.5 (USMCA-compliant and exempt, so the split does not change the duty).")
 for p, lst in PARTS.items():
     is_n = p.startswith("nissan")
     for origin, comp, share in lst:
         add("parts_content", plant=p, origin=origin, usmca_compliant="true" if comp else "false", share=share,
-            source=cite("X_ROGUE25", "X_KLIER", "X_CHIFED") if is_n else cite("X_PASSPORT75", "X_RIDGELINE65", "X_KLIER", "S9", "X_HONDA_MAY"),
-            assumption=NISSAN_PARTS_ASM if is_n else HONDA_PARTS_ASM)
+            own_import_share=OWN_IMPORT[origin],
+            source=(cite("X_ROGUE25", "X_KLIER", "X_CHIFED") if is_n else cite("X_PASSPORT75", "X_RIDGELINE65", "X_KLIER", "S9", "X_HONDA_MAY")) + " | " + cite("B_ITT_IOR"),
+            assumption=(NISSAN_PARTS_ASM if is_n else HONDA_PARTS_ASM) + OWN_IMPORT_ASM)
 
 # --------------------------------------------------------------------------
 # reported
 # --------------------------------------------------------------------------
 NIS_ASM = "Nissan's US-tariff hit to FY2025 operating profit; Nissan sells no motorcycles or power products, so out_of_scope_share 0. Covers vehicles and parts (all origins)."
-add("reported", company="nissan", metric="tariff_cost", period="FY2025", as_of="2025-05-13", value=450e9, currency="JPY", out_of_scope_share=0.0,
+NET_ASM = " BASIS net: a change in operating profit includes the offset credit once it could be claimed; countermeasures before: stated as the tariff impact, with mitigation reported separately."
+GROSS_ASM = " BASIS gross: published before the offset (Proclamation 10925 of 29 Apr 2025) had an application process (13 Jun 2025); countermeasures before."
+add("reported", company="nissan", metric="tariff_cost", period="FY2025", as_of="2025-05-13", value=450e9, basis="gross", countermeasures="before", currency="JPY", out_of_scope_share=0.0,
     source=cite("S52", "F_S125"), assumption=NIS_ASM + " 'Up to' 450B yen, before mitigation and before the Japan deal (no full-year forecast issued then).")
-add("reported", company="nissan", metric="tariff_cost", period="FY2025", as_of="2025-07-31", value=300e9, currency="JPY", out_of_scope_share=0.0,
+add("reported", company="nissan", metric="tariff_cost", period="FY2025", as_of="2025-07-31", value=300e9, basis="net", countermeasures="before", currency="JPY", out_of_scope_share=0.0,
     source=cite("S48", "S49"), assumption=NIS_ASM + " Cut from 450B after the 15% Japan deal.")
-add("reported", company="nissan", metric="tariff_cost", period="FY2025", as_of="2025-10-30", value=275e9, currency="JPY", out_of_scope_share=0.0,
+add("reported", company="nissan", metric="tariff_cost", period="FY2025", as_of="2025-10-30", value=275e9, basis="net", countermeasures="before", currency="JPY", out_of_scope_share=0.0,
     source=cite("S46", "S47"), assumption=NIS_ASM + " $1.82B at 150.78 yen; H1 actual 149.7B.")
-add("reported", company="nissan", metric="tariff_cost", period="FY2025", as_of="2026-02-12", value=275e9, currency="JPY", out_of_scope_share=0.0, tolerance=0.25,
+add("reported", company="nissan", metric="tariff_cost", period="FY2025", as_of="2026-02-12", value=275e9, basis="net", countermeasures="before", currency="JPY", out_of_scope_share=0.0, tolerance=0.25,
     source=cite("S51", "S68"), assumption=NIS_ASM + " Kept at 275B; Apr-Dec actual 232B. This is the calibration target; tolerance 0.25 is the acceptance band the project set for Nissan (issue 2), not a property of the figure.")
 HON_SPLIT = ("Out of scope = motorcycles and power products. Only the May-2025 breakdown is public: 130B of 650B (finished vehicles 300B, mostly 530k units from Canada and Mexico; parts and materials 220B; motorcycles and power products 130B) = 0.20. "
              "Later figures carry the same 0.20 share (proportional): the non-auto part fell with the Japan deal like the rest; carrying the 130B in absolute terms instead would leave 180B for autos in the Feb-2026 figure.")
-add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2025-05-13", value=650e9, currency="JPY", out_of_scope_share=0.20,
+add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2025-05-13", value=650e9, basis="gross", countermeasures="before", currency="JPY", out_of_scope_share=0.20,
     source=cite("S53", "S54", "X_HONDA_MAY"), assumption="GROSS tariff impact before 200B of mitigation (net ~450B); assumed the full 25% on USMCA goods until origin was certified, and the 3.75% offset was not yet in place. " + HON_SPLIT)
-add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2025-08-06", value=450e9, currency="JPY", out_of_scope_share=0.20,
+add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2025-08-06", value=450e9, basis="net", countermeasures="before", currency="JPY", out_of_scope_share=0.20,
     source=cite("S55", "S2b", "X_HONDA_Q1"), assumption="Tariff impact after a 'detailed review' (re-evaluation, per Kyodo) and the 15% Japan deal; read as the same gross-impact line as May (mitigation such as pricing shown separately). One machine transcript says gross 400B; wire and Japanese press say 450B, which is used. Q1 actual 124.6B. " + HON_SPLIT)
-add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2025-11-07", value=385e9, currency="JPY", out_of_scope_share=0.20,
+add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2025-11-07", value=385e9, basis="net", countermeasures="before", currency="JPY", out_of_scope_share=0.20,
     source=cite("S56", "S57"), assumption="Cut from 450B; H1 actual 164.3B. Read as the same gross-impact line. " + HON_SPLIT)
-add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2026-02-10", value=310e9, currency="JPY", out_of_scope_share=0.20, tolerance=0.30,
+add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2026-02-10", value=310e9, basis="net", countermeasures="before", currency="JPY", out_of_scope_share=0.20, tolerance=0.30,
     source=cite("S58", "S68"), assumption="Latest figure; Apr-Dec actual 289.8B. Read as the same gross-impact line. In scope for the model: 310B x 0.80 = 248B (calibration target); tolerance 0.30 is the acceptance band the project set for Honda (issue 2), not a property of the figure. " + HON_SPLIT)
+add("reported", company="honda", metric="tariff_cost", period="FY2025", as_of="2025-05-13", value=450e9, basis="gross", countermeasures="after", currency="JPY", out_of_scope_share=0.20,
+    source=cite("B_HONDA_MITIG"), assumption="The same day's figure net of 200B of mitigation (pricing, cost cuts): 650B - 200B. After countermeasures, so calibrate shows it without comparing (the model has no countermeasures). " + HON_SPLIT)
 MIT_ASM = "Mitsubishi sells only vehicles in the US (no motorcycles); out_of_scope_share 0. All US sales are imported (no US plant)."
-add("reported", company="mitsubishi", metric="tariff_cost", period="FY2025", as_of="2025-05-08", value=30e9, currency="JPY", out_of_scope_share=0.0,
+add("reported", company="mitsubishi", metric="tariff_cost", period="FY2025", as_of="2025-05-08", value=30e9, basis="gross", countermeasures="before", currency="JPY", out_of_scope_share=0.0,
     source=cite("T13", "T9"), assumption=MIT_ASM + " 'Direct' impact of ~30B implied by the Aug revision to 32B (+2B); at 25%; not stated as a figure in May itself.")
-add("reported", company="mitsubishi", metric="tariff_cost", period="FY2025", as_of="2025-08-27", value=32e9, currency="JPY", out_of_scope_share=0.0,
+add("reported", company="mitsubishi", metric="tariff_cost", period="FY2025", as_of="2025-08-27", value=32e9, basis="net", countermeasures="before", currency="JPY", out_of_scope_share=0.0,
     source=cite("T13", "T15"), assumption=MIT_ASM + " 'Direct' impact 32B at 15% from 1 Oct 2025 (27.5% until then, per the source); tariff payments 38.5B (a different measure, not recorded here); a further -19B from other regions is not US tariffs. Apr-Dec tariffs paid by the US unit: 37.3B.")
+
+# --------------------------------------------------------------------------
+# service parts and metals: kept empty (no per-company figure found; see README.md)
+# --------------------------------------------------------------------------
+rows.setdefault("service_parts", [])
+rows.setdefault("metals", [])
+for r in rows["reported"]:
+    if r["countermeasures"] == "before":
+        r["assumption"] += GROSS_ASM if r["basis"] == "gross" else NET_ASM
 
 # --------------------------------------------------------------------------
 # write CSVs in schema column order
 # --------------------------------------------------------------------------
-SCHEMA = HERE.parent.parent / "schema"
+SCHEMA = HERE.parent.parent / "dataset" / "schema"
 for table, rs in rows.items():
     cols = [r["column"] for r in csv.DictReader(open(SCHEMA / f"{table}.csv"))]
     with open(HERE / f"{table}.csv", "w", newline="") as f:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-SCHEMA = HERE.parent.parent / "schema"
+SCHEMA = HERE.parent.parent / "dataset" / "schema"
 problems: list[str] = []
 
 tables = pd.read_csv(SCHEMA / "tables.csv")
