@@ -90,10 +90,26 @@ def test_parts(date, origin, usmca, total):
 
 
 def test_offset_is_three_point_seven_five_percent_of_msrp_for_us_assembly():
+    """In force 3 Apr 2025 - 30 Apr 2030, but claims are credited from 1 Nov 2025 (Ford: the
+    credit 'became effective on Nov. 1'), so June assembly earns nothing."""
     r = duty(entry("2025-03-01", "US", msrp=40000.0), entry("2025-06-01", "US", msrp=40000.0),
+             entry("2025-12-01", "US", msrp=40000.0), entry("2030-04-30", "US", msrp=40000.0),
              entry("2030-05-01", "US", msrp=40000.0))
-    assert r.duty_usd.tolist() == [0.0, 0.0, 0.0]
-    assert r.offset_credit_usd.tolist() == pytest.approx([0.0, 1500.0, 0.0])
+    assert r.duty_usd.tolist() == [0.0] * 5
+    assert r.offset_credit_usd.tolist() == pytest.approx([0.0, 0.0, 1500.0, 1500.0, 0.0])
+
+
+@pytest.mark.parametrize("date,metal,rate", [
+    ("2025-03-01", "steel", 0.0),        # before 12 Mar 2025
+    ("2025-05-01", "steel", 0.25),       # 25% from 12 Mar
+    ("2025-07-01", "steel", 0.50),       # 50% from 4 Jun
+    ("2025-07-01", "aluminium", 0.50),
+    ("2025-07-15", "copper", 0.0),       # copper from 1 Aug 2025
+    ("2025-10-01", "copper", 0.50),      # no Japan deal on metals
+])
+def test_metals(date, metal, rate):
+    r = duty(entry(date, "JP", goods="metal", category=metal, value=1000.0))
+    assert r.duty_usd.iloc[0] == pytest.approx(rate * 1000.0)
 
 
 def test_korea_and_eu_deals():

@@ -99,14 +99,26 @@ def register(app: typer.Typer) -> None:
                "ratio": lambda v: "–" if pd.isna(v) else f"{v:.2f}",
                "band": lambda v: "" if pd.isna(v) else f"±{v:.0%}",
                "inside": lambda v: "" if pd.isna(v) or v is None else ("yes" if v else "NO")}
-        shown = res.rename(columns={"reported_total": "published", "reported": "in_scope",
-                                    "tolerance": "band", "within_band": "inside"})
-        shown = shown[["company", "as_of", "currency", "published", "in_scope", "modelled", "ratio",
-                       "band", "inside"]]
+        fmt["ratio"] = lambda v: "–" if pd.isna(v) else f"{v:.2f}"
+        shown = res.assign(ratio=res["ratio"].where(res["comparable"])).rename(
+            columns={"reported_total": "published", "reported": "in_scope",
+                     "tolerance": "band", "within_band": "inside"})
+        shown = shown[["company", "as_of", "basis", "countermeasures", "currency", "published",
+                       "in_scope", "modelled", "ratio", "band", "inside"]]
         console.print(table("Calibration, FY2025: modelled tariff cost against each reported "
-                            "figure (in_scope = published less what the model does not cover; "
-                            "billions)",
+                            "figure on its basis (gross = before the offset, net = after; "
+                            "in_scope = published less what the model does not cover; a figure "
+                            "after countermeasures is not compared; billions)",
                             shown, fmt))
+        lines = res.drop_duplicates(["company", "period"])
+        cols = ["vehicle", "own_part", "supplier_part", "metal", "service_part", "offset"]
+        bill = lines[["company", "period"]].copy()
+        for c in cols:
+            bill[c] = lines[f"{c}_local"]
+        bill["gross"], bill["net"] = lines["gross"], lines["net"]
+        console.print(table("Modelled bill by line (company currency, billions; the offset "
+                            "cancels own parts duty only; gross = the lines, net = gross + "
+                            "offset)", bill, {c: bn for c in cols + ["gross", "net"]}))
         if sens is not None:
             console.print(table("Sensitivity: modelled tariff cost with one assumption moved "
                                 "(company currency, billions)",

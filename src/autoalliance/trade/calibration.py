@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from autoalliance.dataset.footprint import Footprint
-from autoalliance.trade.exposure import exposure, summarise
+from autoalliance.trade.exposure import LINES, exposure, summarise
 
 _FY = re.compile(r"^FY(\d{4})$")
 
@@ -19,22 +19,41 @@ def _fiscal_year(period: str) -> int:
     return int(m.group(1))
 
 
+_LINE_COLS = [f"{g}_local" for g in LINES]
+
+
 def calibrate(fp: Footprint) -> pd.DataFrame:
     """One row per ``reported`` row: the published figure, the part the model covers, the
-    modelled tariff cost (added duty net of the offset) in the same currency, and their ratio."""
+    modelled figure on the same basis (``gross``: added duty before the offset; ``net``: after
+    it) in the same currency, their ratio, and the modelled bill line by line (company
+    currency, ``<line>_local``; the offset negative). A figure after the company's own
+    countermeasures is shown but not compared (``comparable`` false): the model has none."""
     rep = fp.table("reported").copy()
     if rep.empty:
-        return pd.DataFrame(columns=["company", "period", "as_of", "currency", "reported_total",
-                                     "out_of_scope_share", "reported", "modelled", "ratio",
-                                     "tolerance", "within_band", "latest"])
+        return pd.DataFrame(columns=["company", "period", "as_of", "basis", "countermeasures",
+                                     "currency", "reported_total", "out_of_scope_share",
+                                     "reported", "modelled", "gross", "net", "ratio",
+                                     "comparable", "tolerance", "within_band", "latest"]
+                            + _LINE_COLS)
     rep["fiscal_year"] = rep["period"].map(_fiscal_year)
+    rep["basis"] = rep["basis"].replace("", "net").fillna("net") if "basis" in rep \
+        else "net"
+    rep["countermeasures"] = (rep["countermeasures"].replace("", "before").fillna("before")
+                              if "countermeasures" in rep else "before")
     years = sorted(rep["fiscal_year"].unique())
-    by_company = summarise(exposure(fp, years), "company")
+    res = exposure(fp, years)
+    by_company = summarise(res, "company")
+    lines = summarise(res, "goods").pivot_table(index=["company", "fiscal_year"],
+                                                columns="goods", values="tariff_cost_local",
+                                                aggfunc="sum").reindex(columns=list(LINES))
+    lines = lines.fillna(0.0).add_suffix("_local").reset_index()
     rep = rep.merge(by_company[["company", "fiscal_year", "tariff_cost_usd", "tariff_cost_local",
-                                "currency"]].rename(columns={"currency": "model_currency"}),
-                    on=["company", "fiscal_year"], how="left")
+                                "added_duty_usd", "added_duty_local", "currency"]].rename(
+        columns={"currency": "model_currency"}), on=["company", "fiscal_year"], how="left")
+    rep = rep.merge(lines, on=["company", "fiscal_year"], how="left")
     usd = rep["currency"].eq("USD")
-    modelled = rep["tariff_cost_local"].where(~usd, rep["tariff_cost_usd"])
+    net = rep["tariff_cost_local"].where(~usd, rep["tariff_cost_usd"]).fillna(0.0)
+    gross = rep["added_duty_local"].where(~usd, rep["added_duty_usd"]).fillna(0.0)
     other = ~usd & rep["currency"].ne(rep["model_currency"]) & rep["model_currency"].notna()
     if other.any():
         r = rep[other].iloc[0]
@@ -43,18 +62,24 @@ def calibrate(fp: Footprint) -> pd.DataFrame:
     out = pd.DataFrame({
         "company": rep["company"], "period": rep["period"],
         "as_of": pd.to_datetime(rep["as_of"]).dt.strftime("%Y-%m-%d"),
+        "basis": rep["basis"], "countermeasures": rep["countermeasures"],
         "currency": rep["currency"], "reported_total": rep["value"],
         "out_of_scope_share": rep["out_of_scope_share"],
         "reported": rep["value"] * (1 - rep["out_of_scope_share"]),
-        "modelled": modelled.fillna(0.0),
+        "modelled": gross.where(rep["basis"].eq("gross"), net),
+        "gross": gross, "net": net,
     })
     out["ratio"] = out["modelled"] / out["reported"].where(out["reported"] > 0)
+    out["comparable"] = rep["countermeasures"].eq("before").to_numpy()
     tol = rep["tolerance"] if "tolerance" in rep else pd.Series(float("nan"), index=rep.index)
     out["tolerance"] = tol
-    out["within_band"] = ((out["ratio"] - 1).abs() <= tol).where(tol.notna())
+    out["within_band"] = ((out["ratio"] - 1).abs() <= tol).where(tol.notna() & out["comparable"])
     latest = rep.groupby(["company", "period"])["as_of"].transform("max").eq(rep["as_of"])
     out["latest"] = latest.to_numpy()
-    return out.sort_values(["company", "period", "as_of"]).reset_index(drop=True)
+    for c in _LINE_COLS:  # the bill by line in the company's currency (USD figures: see gross)
+        out[c] = rep[c].fillna(0.0).to_numpy()
+    return out.sort_values(["company", "period", "as_of", "basis", "countermeasures"]) \
+        .reset_index(drop=True)
 
 
 def _perturbations(fp: Footprint) -> dict[str, tuple]:

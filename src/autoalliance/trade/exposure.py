@@ -396,6 +396,10 @@ def summarise(result: pd.DataFrame, by: str | list[str] = "company") -> pd.DataF
         {**{c: "sum" for c in ["units", "customs_value_total_usd"] + _VALUE_COLS},
          "currency": "first"})
     g["tariff_cost_per_unit_usd"] = g["tariff_cost_usd"] / g["units"].where(g["units"] > 0)
+    if "goods" in by:  # the bill's lines in their order
+        order = {line: i for i, line in enumerate(LINES)}
+        g = g.sort_values(keys, key=lambda c: c.map(order) if c.name == "goods" else c,
+                          kind="stable").reset_index(drop=True)
     return g
 
 
