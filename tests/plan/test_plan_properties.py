@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autoalliance.errors import InfeasiblePlan
-from autoalliance.plan import Settings, plan
-from autoalliance.plan.testing import YEARS, tiny_alliance
+from autoalliance.plan import Settings, build_inputs, plan
+from autoalliance.plan.testing import YEARS, tiny_alliance, tiny_alliance_tables
+from autoalliance.testing import LAW_2025, measure
 from autoalliance.trade.exposure import duty_for_flows
 
 EXACT = Settings(horizon=YEARS, mip_rel_gap=0.0)
@@ -101,6 +103,69 @@ def test_planner_duty_equals_exposure_engine_duty_for_the_same_flows(base):
     res = plan(base, "alliance", horizon=YEARS)
     assert any(res.flows["enabler"] == "option")  # a partner plant builds: duty still matches
     _duty_matches_exposure(base, res)
+
+
+STEEL = [measure("s232_steel", "additional", "*", "metal", "steel", rate=0.5,
+                 start="2025-06-04"),
+         measure("s232_copper", "additional", "*", "metal", "copper", rate=0.5,
+                 start="2025-08-01")]
+
+
+def _with_lines(folder, own, pass_through, to_suppliers, claims, steel, under):
+    """The tiny alliance with every line of the bill: who imports the parts, supplier
+    pass-through, offset share to suppliers, the offset's claims date, metals."""
+    t = tiny_alliance_tables()
+    parts = t["parts_content"].assign(own_import_share=own)
+    parts = pd.concat([parts, pd.DataFrame([dict(plant="b_us", origin="CN",
+                                                 usmca_compliant="false", share=0.05,
+                                                 own_import_share=0.0)])], ignore_index=True)
+    law = pd.DataFrame(LAW_2025 + STEEL).assign(claims_from="")
+    law.loc[law["layer"] == "offset", "claims_from"] = claims
+    metals = pd.DataFrame([dict(plant="a_us", origin="JP", metal="steel", value_usd=steel,
+                                under_auto_tariff=under),
+                           dict(plant="b_us", origin="CA", metal="copper", value_usd=120,
+                                under_auto_tariff=False)]).assign(source="t")
+    companies = t["companies"].assign(supplier_pass_through=pass_through,
+                                      offset_to_suppliers=to_suppliers)
+    return tiny_alliance(folder, parts_content=parts.assign(source="t"), measures=law,
+                         metals=metals, companies=companies)
+
+
+def test_plant_parts_duty_depends_on_who_imports(tmp_path):
+    """a_suv at a_us: $26,000 ex-factory, 20% Japanese parts at the deal's 15% all FY2026 (2.5%
+    base). Alpha imports 40% itself; its suppliers pass on half of their duty on the rest:
+    duty 26,000 x 0.2 x 0.15 x (0.4 + 0.6 x 0.5) = $546 a car, of which the offset may cancel
+    only alpha's own added duty 26,000 x 0.2 x 0.125 x 0.4 = $260; the credit is
+    3.75% x $32,000 = $1,200 a car (claims credited from 1 Jan 2026, before FY2026)."""
+    fp = _with_lines(tmp_path, 0.4, 0.5, "", "2026-01-01", 0, False)
+    d = build_inputs(fp, ["alpha", "beta"], Settings(horizon=YEARS))
+    lanes = d.lanes.reset_index()
+    lane = lanes[(lanes["nameplate"] == "a_suv") & (lanes["plant"] == "a_us")]["lane"].iloc[0]
+    c = d.coef.loc[(lane, 2026)]
+    assert c["duty"] == pytest.approx(26000 * 0.2 * 0.15 * (0.4 + 0.6 * 0.5))
+    assert c["parts_added"] == pytest.approx(26000 * 0.2 * 0.125 * 0.4)
+    assert c["credit"] == pytest.approx(0.0375 * 32000)
+
+
+lines = st.tuples(st.sampled_from(["", 0.0, 0.4, 1.0]), st.sampled_from(["", 0.0, 0.6, 1.0]),
+                  st.sampled_from(["", 0.0, 0.5]),
+                  st.sampled_from(["", "2026-01-01", "2026-10-01", "2027-06-01"]),
+                  st.integers(0, 800), st.booleans())
+
+
+@settings(max_examples=4, **FAST)
+@given(v=lines)
+def test_planner_duty_equals_exposure_with_every_bill_line(tmp_path_factory, v):
+    """Random own-import shares, pass-through, offset share to suppliers, claims dates and
+    metals: the planner's duty paid (gross less the offset it uses) equals the exposure
+    engine's for the plan's flows, company by company."""
+    fp = _with_lines(tmp_path_factory.mktemp("lines"), *v)
+    res = plan(fp, "alliance", horizon=YEARS, settings=EXACT)
+    _duty_matches_exposure(fp, res)
+    flows = res.flows[["nameplate", "plant", "market", "fiscal_year", "units"]]
+    goods = set(duty_for_flows(fp, flows)["goods"])
+    assert "metal" in goods or v[4] == 0
+    assert "supplier_part" in goods  # b_us's Chinese parts are all suppliers'
 
 
 def test_infeasible_demand_is_explained_before_solving(base):
