@@ -75,3 +75,23 @@ def test_demo_runs_end_to_end(tmp_path):
         assert (tmp_path / "out" / name).stat().st_size > 0
     cal = __import__("pandas").read_csv(tmp_path / "out" / "calibration.csv")
     assert set(cal["company"]) == {"nissan", "honda", "mitsubishi"}
+
+
+def test_exposure_by_goods_lines_equal_calibrate_line_items(tiny):
+    """Each line of the bill shown by ``exposure --by goods`` is the one ``calibrate`` shows."""
+    import pandas as pd
+
+    t = tiny_tables()
+    t["parts_content"] = t["parts_content"].assign(own_import_share=0.5)
+    t["reported"] = pd.read_csv(tiny / "reported.csv")
+    write_tables(t, tiny)
+    r = runner.invoke(app, ["exposure", str(tiny), "--by", "goods", "--json"])
+    assert r.exit_code == 0, r.output
+    lines = {row["goods"]: row["tariff_cost_local"] for row in json.loads(r.stdout)}
+    assert set(lines) == {"vehicle", "own_part", "supplier_part", "offset"}
+    r = runner.invoke(app, ["calibrate", str(tiny), "--json"])
+    [row] = json.loads(r.stdout)
+    for goods, value in lines.items():
+        assert row[f"{goods}_local"] == pytest.approx(value)
+    assert row["net"] == pytest.approx(sum(lines.values()))
+    assert row["gross"] == pytest.approx(sum(v for g, v in lines.items() if g != "offset"))

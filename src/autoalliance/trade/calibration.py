@@ -110,8 +110,51 @@ def _perturbations(fp: Footprint) -> dict[str, tuple]:
         return {"demand": d.assign(units=d["units"].where(~d["nameplate"].isin(japan_lanes),
                                                           d["units"] * f))}
 
+    comp, law = fp.companies, fp.measures
+    own = pd.to_numeric(pc["own_import_share"], errors="coerce").fillna(1.0) \
+        if "own_import_share" in pc else pd.Series(1.0, index=pc.index)
+
+    def own_share(step):
+        return {"parts_content": pc.assign(own_import_share=(own + step).clip(0, 1))}
+
+    def company(col, value):
+        return {"companies": comp.assign(**{col: value})}
+
+    def claims(date):
+        off = law["layer"].eq("offset")
+        return {"measures": law.assign(claims_from=law["claims_from"].where(
+            ~off, pd.Timestamp(date) if date else pd.NaT))}
+
+    us_firms = fp.plants[fp.plants["country"].eq("US")]["company"].unique()
+
+    def service(value):
+        extra = pd.DataFrame({"company": us_firms, "market": "US", "origin": "JP",
+                              "usmca_compliant": False, "value_usd": value,
+                              "source": "", "assumption": "sensitivity step"})
+        return {"service_parts": pd.concat([fp.table("service_parts"), extra],
+                                           ignore_index=True)}
+
+    us_plants = fp.plants[fp.plants["country"].eq("US") & fp.plants["kind"].eq("vehicle")]
+
+    def steel(value):
+        extra = pd.DataFrame({"plant": us_plants["plant"], "origin": "JP", "metal": "steel",
+                              "under_auto_tariff": False, "value_usd": value, "source": "",
+                              "assumption": "sensitivity step"})
+        return {"metals": pd.concat([fp.table("metals"), extra], ignore_index=True)}
+
     return {
         "customs value of imported vehicles -/+10%": (cv(0.9), cv(1.1)),
+        "parts the automaker imports itself +/-0.25": (own_share(0.25), own_share(-0.25)),
+        "supplier pass-through 0.5 / 1.0": (company("supplier_pass_through", 0.5),
+                                            company("supplier_pass_through", 1.0)),
+        "offset also cancels suppliers' duty 1.0 / 0": (company("offset_to_suppliers", 1.0),
+                                                         company("offset_to_suppliers", 0.0)),
+        "offset claims credited from 3 Apr 2025 / 1 Jan 2026": (claims(None),
+                                                                claims("2026-01-01")),
+        "Japanese service parts $0 / $500M a year per firm with a US plant": (service(0.0),
+                                                                              service(5e8)),
+        "imported steel outside the auto tariff $0 / $200 per US-built car": (steel(0.0),
+                                                                             steel(200.0)),
         "US content of USMCA vehicles +/-0.10": (usc(0.10), usc(-0.10)),
         "imported parts shares of US plants -/+20%": (parts(0.8), parts(1.2)),
         "USD/JPY -/+5 yen": (yen(-5), yen(5)),
