@@ -138,7 +138,7 @@ def write(path: str | Path | None = None, out: str | Path = "docs") -> Path:
         "Against what the companies reported (`casestudy/calibration.csv`, = `autoalliance "
         "calibrate --json`; figures in the reporting currency):",
         "",
-        _md_table(cal[["company", "period", "as_of", "currency", "reported", "modelled",
+        _md_table(cal[["company", "period", "as_of", "basis", "currency", "reported", "modelled",
                        "ratio"]], money=["reported", "modelled"], share=["ratio"]),
         "## What each collaboration would change",
         "",
