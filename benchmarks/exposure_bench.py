@@ -41,7 +41,7 @@ FOOTPRINT = dict(companies=6, plants=60, nameplates=2000, years=10, seed=11)
 def engine_totals(fp: Footprint, flows: pd.DataFrame) -> pd.DataFrame:
     """Uncapped totals per company and fiscal year from the engine (``duty_for_flows``)."""
     r = duty_for_flows(fp, flows, cap_offset=False)
-    r["parts_added_usd"] = r["added_duty_usd"].where(r["goods"].eq("part"), 0.0)
+    r["parts_added_usd"] = r["offset_base_usd"]  # the added duty the offset may cancel
     r["credit_usd"] = -r["offset_usd"]
     return r.groupby(["company", "fiscal_year"])[TOTALS].sum()
 
@@ -119,6 +119,8 @@ def pandas_totals(fp: Footprint, flows: pd.DataFrame) -> pd.DataFrame:
             e.loc[hit, f"{layer}_measure"] = r.measure
             e.loc[hit, f"{layer}_basis"] = r.basis
             e.loc[hit, f"{layer}_quota"] = r.quota_units
+            if layer == "offset" and not pd.isna(getattr(r, "claims_from", pd.NaT)):
+                e.loc[hit & (e["date"] < r.claims_from), "offset_rate"] = 0.0
     value = e["customs_value_usd"] * e["units"]
     non_us = value * (1 - e["us_content_share"])
     base = e["base_rate"] * value
@@ -133,10 +135,10 @@ def pandas_totals(fp: Footprint, flows: pd.DataFrame) -> pd.DataFrame:
                   - qe["units"])
         room = (qe["all_in_quota"] - before).clip(lower=0)
         within[qe.index] = (room / qe["units"].where(qe["units"] > 0, 1)).clip(0, 1)
-    e["duty_usd"] = within * np.maximum(e["all_in_rate"].fillna(0), e["base_rate"]) * value \
-        + (1 - within) * stacked
-    e["added_duty_usd"] = e["duty_usd"] - base
-    e["parts_added_usd"] = e["added_duty_usd"].where(e["goods"].eq("part"), 0.0)
+    e["duty_usd"] = (within * np.maximum(e["all_in_rate"].fillna(0), e["base_rate"]) * value
+                     + (1 - within) * stacked) * e["cost_share"]  # the firm's share of it
+    e["added_duty_usd"] = e["duty_usd"] - base * e["cost_share"]
+    e["parts_added_usd"] = e["added_duty_usd"] * e["offset_share"]
     e["credit_usd"] = e["offset_rate"] * e["msrp_usd"] * e["units"]
     per_month = e.groupby(["company", "fiscal_year", "flow", "goods", "origin", "month"])[
         TOTALS].sum()
