@@ -5,6 +5,13 @@
 - ``metrics``: ``run_key, stage, company, period, metric, value`` (money in USD), so runs can be
   compared across scenarios, datasets and code versions.
 
+The run key hashes (dataset hash, scenario name and content hash, settings, code version,
+scenario set). Stores written by 0.1 keyed runs without the set; they are re-keyed from their own
+columns the first time they are opened for writing (``SCHEMA_VERSION`` in the ``meta`` table).
+
+Every DuckDB or OS error becomes a ``StoreError`` naming the file and what to do (a damaged or
+half-created store: delete it or pass another ``--store``); a failed write keeps its own cause.
+
 Writes are transactional: a run's row and its numbers go in one transaction, so a process
 killed mid-sweep leaves every completed run readable and no half-written one. DuckDB lets one
 process at a time open a file for writing; the store holds the file only for the length of one
@@ -16,6 +23,7 @@ their writes and lose nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import random
@@ -65,6 +73,8 @@ CREATE TABLE IF NOT EXISTS metrics (
 );
 """
 
+SCHEMA_VERSION = 2  # 1 (0.1): run keys without the scenario set
+
 RUN_COLUMNS = ["run_key", "sweep_id", "scenario_set", "scenario", "scenario_hash", "dataset",
                "dataset_hash", "stages", "settings", "code_version", "status", "error",
                "started_at", "finished_at", "seconds", "timings", "worker", "params", "result"]
@@ -75,7 +85,20 @@ class StoreBusy(AutoallianceError):
 
 
 class StoreError(AutoallianceError):
-    """The store file cannot be used (not a DuckDB file, unreadable)."""
+    """The store file cannot be used (not a DuckDB file, unreadable, disk full)."""
+
+
+def make_run_key(dataset_hash: str, scenario: str, scenario_hash: str, settings: dict,
+                 version: str, scenario_set: str | None) -> str:
+    """The identity of a run: what it computed, with which code, for which scenario set."""
+    body = json.dumps([dataset_hash, scenario, scenario_hash, settings, version, scenario_set],
+                      sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()[:24]
+
+
+def _hint(path: Path) -> str:
+    return (f"if {path} is damaged or was left half-created, delete it (its runs are lost) or "
+            f"use another store with --store")
 
 
 @dataclass
@@ -134,10 +157,28 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
 
+    def _check_file(self) -> None:
+        p = self.path
+        if p.is_dir():
+            raise StoreError(f"the results store {p} is a folder, not a DuckDB file; pass a file "
+                             f"name with --store")
+        if p.exists() and not p.is_file():
+            raise StoreError(f"the results store {p} is not a regular file (a device or a "
+                             f"pipe); pass a file with --store")
+        if p.exists() and p.stat().st_size == 0:
+            raise StoreError(f"the results store {p} is empty (0 bytes: a store whose creation "
+                             f"failed); {_hint(p)}")
+
     @contextmanager
     def _connect(self, read_only: bool = False):
+        try:
+            self._check_file()
+        except OSError as e:
+            raise StoreError(f"cannot open the results store {self.path}: {e.strerror}; "
+                             f"{_hint(self.path)}") from None
         if read_only and not self.path.exists():
             read_only = False  # creates the file and its tables
+        created = not self.path.exists()
         deadline = time.monotonic() + self.lock_timeout_s
         delay = 0.02
         while True:
@@ -146,7 +187,9 @@ class Store:
                 break
             except duckdb.IOException as e:
                 if not _is_lock_error(e):
-                    raise StoreError(f"cannot open the results store {self.path}: {e}") from None
+                    self._drop_if_created(created)
+                    raise StoreError(f"cannot open the results store {self.path}: {e}; "
+                                     f"{_hint(self.path)}") from None
                 if time.monotonic() >= deadline:
                     raise StoreBusy(
                         f"the results store {self.path} is held by another process and stayed "
@@ -155,17 +198,46 @@ class Store:
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 1.0)
             except duckdb.Error as e:
-                raise StoreError(f"cannot open the results store {self.path}: {e}") from None
+                self._drop_if_created(created)
+                raise StoreError(f"cannot open the results store {self.path}: {e}; "
+                                 f"{_hint(self.path)}") from None
         try:
-            if not read_only and not self._ready:
-                con.execute(_SCHEMA)
-                self._ready = True
-            yield con
+            try:
+                if not read_only and not self._ready:
+                    con.execute(_SCHEMA)
+                    _migrate(con)
+                    self._ready = True
+            except duckdb.Error as e:
+                con.close()
+                self._drop_if_created(created)
+                raise StoreError(f"cannot prepare the results store {self.path}: {e}; "
+                                 f"{_hint(self.path)}") from None
+            try:
+                yield con
+            except duckdb.Error as e:
+                raise StoreError(f"the results store {self.path} cannot be "
+                                 f"{'read' if read_only else 'written'}: {e}; "
+                                 f"{_hint(self.path)}") from None
         finally:
             con.close()
 
+    def _drop_if_created(self, created: bool) -> None:
+        """A store this process began creating and could not finish is removed, so it cannot
+        block later sweeps."""
+        if not created:
+            return
+        for p in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                p.unlink(missing_ok=True)
+            except OSError:
+                pass
+
     def init(self) -> Store:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"cannot create the folder of the results store {self.path}: "
+                             f"{e.strerror}; use another store with --store") from None
         with self._connect():
             pass
         return self
@@ -198,8 +270,17 @@ class Store:
                                     "metric, value FROM _m")
                         con.unregister("_m")
                     con.execute("COMMIT")
-                except BaseException:
-                    con.execute("ROLLBACK")
+                except BaseException as e:
+                    try:
+                        con.execute("ROLLBACK")
+                    except duckdb.Error:
+                        pass  # the failed statement already ended the transaction
+                    if isinstance(e, duckdb.Error):
+                        raise StoreError(
+                            f"cannot write run {rec.run_key} ({rec.scenario}) to the results "
+                            f"store {self.path}: {e}; the runs written before it are kept. Free "
+                            f"disk space or check the folder's permissions, then rerun with "
+                            f"--resume") from None
                     raise
 
     # ------------------------------------------------------------------ reads
@@ -258,3 +339,35 @@ class Store:
     def query(self, sql: str, args: list | None = None) -> pd.DataFrame:
         with self._connect(read_only=True) as con:
             return con.execute(sql, args or []).df()
+
+
+def _migrate(con) -> None:
+    """Bring a store to ``SCHEMA_VERSION`` in one transaction: a 0.1 store (no ``meta`` table)
+    gets its run keys recomputed with the scenario set, in ``runs`` and ``metrics`` alike."""
+    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is not None and int(row[0]) >= SCHEMA_VERSION:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        old = con.execute("SELECT run_key, dataset_hash, scenario, scenario_hash, settings, "
+                          "code_version, scenario_set FROM runs").df()
+        if len(old):
+            new = [make_run_key(r.dataset_hash, r.scenario, r.scenario_hash,
+                                json.loads(r.settings) if r.settings else {}, r.code_version,
+                                r.scenario_set) for r in old.itertuples(index=False)]
+            keys = pd.DataFrame({"old": old["run_key"], "new": new})
+            con.register("_keys", keys)
+            con.execute("UPDATE metrics SET run_key = k.new FROM _keys k "
+                        "WHERE metrics.run_key = k.old")
+            con.execute("UPDATE runs SET run_key = k.new FROM _keys k WHERE runs.run_key = k.old")
+            con.unregister("_keys")
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                    [str(SCHEMA_VERSION)])
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise

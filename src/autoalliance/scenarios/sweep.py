@@ -11,13 +11,16 @@ it runs:
   footprint is scattered to the workers once.
 
 The run key is a hash of (dataset hash, scenario name, scenario content hash, stages and their
-settings, code version): resuming recomputes exactly the runs whose key is not in the store.
+settings, code version, scenario set): resuming recomputes exactly the runs whose key is not in
+the store, and sweeping one set never replaces another set's run of a shared scenario.
+
+Pool workers die with the sweep: each sets the parent-death signal (Linux ``PR_SET_PDEATHSIG``)
+and watches its parent, so a sweep killed with SIGKILL leaves no worker running.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import socket
 import time
@@ -34,7 +37,7 @@ from autoalliance.errors import AutoallianceError
 from autoalliance.scenarios.overrides import apply_scenario, check_scenarios
 from autoalliance.scenarios.spec import Scenario, ScenarioSet
 from autoalliance.scenarios.stages import STAGES, available_stages
-from autoalliance.scenarios.store import RunRecord, Store
+from autoalliance.scenarios.store import RunRecord, Store, make_run_key
 from autoalliance.settings import Settings
 
 ENV_CODE_VERSION = "AUTOALLIANCE_CODE_VERSION"
@@ -70,10 +73,10 @@ def code_version() -> str:
     return f"{__version__}+{_source_hash()}"
 
 
-def run_key(dataset_hash: str, scenario: Scenario, settings: Settings, version: str) -> str:
-    body = json.dumps([dataset_hash, scenario.name, scenario.content_hash(), settings.to_dict(),
-                       version], sort_keys=True)
-    return hashlib.sha256(body.encode()).hexdigest()[:24]
+def run_key(dataset_hash: str, scenario: Scenario, settings: Settings, version: str,
+            scenario_set: str | None = None) -> str:
+    return make_run_key(dataset_hash, scenario.name, scenario.content_hash(), settings.to_dict(),
+                        version, scenario_set)
 
 
 @dataclass(frozen=True)
@@ -136,10 +139,42 @@ class SerialExecutor:
 _WORKER_FP: Footprint | None = None
 
 
-def _init_worker(fp: Footprint) -> None:
+def die_with_parent(parent_pid: int) -> None:
+    """End this process when ``parent_pid`` ends, however it ends (SIGKILL included).
+
+    On Linux the kernel sends SIGKILL at the parent's death (``PR_SET_PDEATHSIG``); everywhere a
+    daemon thread also checks every half second that the parent is still ours (the fallback, and
+    the cover for a parent that died before the signal was set)."""
+    import signal
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _init_worker(fp: Footprint, parent_pid: int | None = None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     global _WORKER_FP
     _WORKER_FP = fp
 
@@ -162,7 +197,7 @@ class ProcessExecutor:
 
         pool = ProcessPoolExecutor(max_workers=min(self.workers, max(1, len(tasks))),
                                    mp_context=mp.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(fp,))
+                                   initializer=_init_worker, initargs=(fp, os.getpid()))
         clean = False
         try:
             futures = [pool.submit(_execute_in_worker, t) for t in tasks]
@@ -276,8 +311,8 @@ def plan_tasks(fp: Footprint, scenarios: list[Scenario], settings: Settings,
                scenario_set: str | None = None, sweep_id: str | None = None) -> list[RunTask]:
     version = code_version()
     h = fp.content_hash()
-    return [RunTask(sc, settings, run_key(h, sc, settings, version), h, fp.name, version,
-                    scenario_set, sweep_id) for sc in scenarios]
+    return [RunTask(sc, settings, run_key(h, sc, settings, version, scenario_set), h, fp.name,
+                    version, scenario_set, sweep_id) for sc in scenarios]
 
 
 def sweep(fp: Footprint, scenarios: ScenarioSet | list[Scenario], store: Store,
