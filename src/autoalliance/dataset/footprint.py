@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from autoalliance.dataset.files import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_TABLE_BYTES,
+    FileRefused,
+    read_bounded,
+    workbook_extent,
+)
 from autoalliance.dataset.schema import schemas
 from autoalliance.dataset.validation import (
     RawTable,
@@ -33,7 +44,11 @@ def dataset_path(path: str | Path | None) -> Path:
 
 def _read_csv(file: Path) -> pd.DataFrame:
     try:
-        text = file.read_bytes().decode("utf-8-sig")  # keeps a lone CR inside a quoted cell
+        data = read_bounded(file, MAX_TABLE_BYTES, "CSV table")
+    except FileRefused as e:
+        raise DatasetError([Problem(file.name, 0, "", e.reason)]) from None
+    try:
+        text = data.decode("utf-8-sig")  # keeps a lone CR inside a quoted cell
     except UnicodeDecodeError as e:
         raise DatasetError([Problem(file.name, 0, "", f"not UTF-8 text ({e.reason} at byte "
                                     f"{e.start}); save the file as UTF-8 CSV")]) from None
@@ -44,7 +59,7 @@ def _read_csv(file: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
                            skipinitialspace=False)
-    except pd.errors.ParserError as e:
+    except (pd.errors.ParserError, csv.Error) as e:
         msg = str(e)
         row = 0
         if "line" in msg:
@@ -67,24 +82,87 @@ def _cell_text(v) -> str:
     return str(v)
 
 
+_CONTROL = r"([\x00-\x08\x0b\x0c\x0e-\x1f])"  # what an .xlsx cannot hold (tab, LF, CR can)
+
+
+def check_bounds(raws: dict[str, RawTable]) -> list[Problem]:
+    """Tables beyond the bounds on work (rows, columns, characters in a cell); the oversized
+    cells are named by row and column, their content never echoed."""
+    problems = []
+    for raw in raws.values():
+        frame = raw.frame
+        if len(frame) > MAX_ROWS:
+            problems.append(Problem(raw.file, 0, "", f"{len(frame):,} rows, more than the "
+                                    f"{MAX_ROWS:,} a table may have"))
+        if frame.shape[1] > MAX_COLUMNS:
+            problems.append(Problem(raw.file, 0, "", f"{frame.shape[1]:,} columns, more than "
+                                    f"the {MAX_COLUMNS} a table may have"))
+        if problems:
+            continue
+        for i, col in enumerate(frame.columns):
+            if len(str(col)) > MAX_CELL_CHARS:
+                problems.append(Problem(raw.file, 1, f"#{i + 1}", f"the header holds "
+                                        f"{len(str(col)):,} characters, more than "
+                                        f"{MAX_CELL_CHARS:,}"))
+                continue
+            text = frame.iloc[:, i].astype(str)
+            lengths = text.str.len().to_numpy()
+            for r in (lengths > MAX_CELL_CHARS).nonzero()[0]:
+                problems.append(Problem(raw.file, raw.row_number(r), str(col),
+                                        f"the cell holds {int(lengths[r]):,} characters, more "
+                                        f"than the {MAX_CELL_CHARS:,} a cell may hold"))
+            found = text.str.extract(_CONTROL, expand=False).to_numpy()
+            for r in pd.notna(found).nonzero()[0]:
+                if lengths[r] <= MAX_CELL_CHARS:
+                    problems.append(Problem(raw.file, raw.row_number(r), str(col),
+                                            f"the cell holds the control character "
+                                            f"U+{ord(found[r]):04X}, which a workbook cannot "
+                                            f"hold; remove it"))
+    return problems
+
+
 def read_raw(path: Path) -> dict[str, RawTable]:
-    """Read every table of a dataset as strings, keeping where each came from."""
-    if path.is_dir():
+    """Read every table of a dataset as strings, keeping where each came from; tables beyond
+    the bounds on work (``dataset.files``) are refused before they are checked."""
+    raws = _read_tables(path)
+    problems = check_bounds(raws)
+    if problems:
+        raise DatasetError(problems)
+    return raws
+
+
+def _read_tables(path: Path) -> dict[str, RawTable]:
+    try:
+        is_dir = path.is_dir()
+    except OSError as e:
+        raise DatasetError([Problem(str(path), 0, "", f"cannot be read: {e.strerror}")]) \
+            from None
+    if is_dir:
         raws = {}
-        for file in sorted(path.glob("*.csv")):
+        try:
+            files = sorted(path.glob("*.csv"))
+        except OSError as e:
+            raise DatasetError([Problem(str(path), 0, "", f"the folder cannot be listed: "
+                                        f"{e.strerror}")]) from None
+        for file in files:
             raws[file.stem] = RawTable(_read_csv(file), file.name)
         return raws
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
         try:
-            wb = load_workbook(path, read_only=True, data_only=True)
+            data = read_bounded(path, MAX_TABLE_BYTES, "workbook")
+            workbook_extent(data)
+        except FileRefused as e:
+            raise DatasetError([Problem(path.name, 0, "", e.reason)]) from None
+        try:
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
             wb.close()
             # a formula saved without its value (written by a program, never opened in a
             # spreadsheet) reads as empty; keep its text so the message shows what the cell holds
             if any(v is None for rows in sheets.values() for r in rows for v in r):
-                wf = load_workbook(path, read_only=True, data_only=False)
+                wf = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
                 for ws in wf.worksheets:
                     sheets[ws.title] = [
                         [v if v is not None or getattr(c, "data_type", "") != "f" else c.value
@@ -92,8 +170,9 @@ def read_raw(path: Path) -> dict[str, RawTable]:
                         for vals, cells in zip(sheets[ws.title], ws.iter_rows())]
                 wf.close()
         except Exception as e:  # openpyxl raises many types for a broken file
-            raise DatasetError([Problem(path.name, 0, "", f"cannot be read as a workbook: {e}")]) \
-                from None
+            reason = str(e) or type(e).__name__
+            raise DatasetError([Problem(path.name, 0, "", f"cannot be read as a workbook: "
+                                        f"{reason[:300]}")]) from None
         raws = {}
         for title, sheet_rows in sheets.items():
             if title.startswith("_"):  # notes sheets
@@ -110,6 +189,9 @@ def read_raw(path: Path) -> dict[str, RawTable]:
             body = [r[: len(header)] + [""] * (len(header) - len(r)) for r in rows[1:]]
             raws[title] = RawTable(pd.DataFrame(body, columns=header, dtype=str), label)
         return raws
+    if path.is_symlink() and not path.exists():
+        raise DatasetError([Problem(str(path), 0, "", "a link to a dataset that does not "
+                                    "exist")])
     if not path.exists():
         raise DatasetError([Problem(str(path), 0, "", "no such dataset folder or workbook")])
     raise DatasetError([Problem(path.name, 0, "", "a dataset is a folder of CSV files or an "

@@ -13,11 +13,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from autoalliance.dataset.files import MAX_ROWS, MAX_SCENARIO_BYTES, FileRefused, read_bounded
 from autoalliance.dataset.schema import schemas
 from autoalliance.errors import AutoallianceError
 
@@ -25,6 +26,21 @@ BUNDLED_DIR = Path(__file__).resolve().parents[1] / "datasets"
 NAME_PATTERN = r"^[A-Za-z0-9_.:#@+-]+$"
 
 Cell = str | int | float | bool | dt.date | None
+
+# bounds on work (RELIABILITY.md): checked on the YAML events before anything is built
+MAX_YAML_DEPTH = 40  # nested mappings and lists (a scenario file needs 7)
+MAX_YAML_ALIASES = 1_000  # *alias references in one file
+MAX_YAML_NODES = 1_000_000  # values in the document with every alias expanded
+MAX_INCLUDE_DEPTH = 8  # a file including a file including ...
+MAX_INCLUDE_FILES = 200  # files read for one scenario set
+MAX_LIST = 10_000  # values in a ``where`` list, operations of one kind in a table override
+MAX_SCENARIOS = 10_000  # scenarios in one set
+MAX_SAMPLES = 100_000  # Monte Carlo samples (each one is a run)
+MAX_WHOLE = 10**18  # a whole number beyond this is refused (a float would lose its digits)
+
+
+def _many(item, limit: int = MAX_LIST):
+    return Annotated[list[item], Field(max_length=limit)]
 TableName = Literal[tuple(schemas())]  # type: ignore[valid-type]  (the tables, from schema/)
 
 
@@ -69,14 +85,14 @@ class _Model(BaseModel):
 class SetOp(_Model):
     """Set columns of the rows matching ``where`` (all rows when ``where`` is empty)."""
 
-    where: dict[str, Cell | list[Cell]] = Field(default_factory=dict)
+    where: dict[str, Cell | _many(Cell)] = Field(default_factory=dict)
     values: dict[str, Cell]
 
 
 class ScaleOp(_Model):
     """Multiply a numeric column of the matching rows by ``factor`` (0.9 = 10% less)."""
 
-    where: dict[str, Cell | list[Cell]] = Field(default_factory=dict)
+    where: dict[str, Cell | _many(Cell)] = Field(default_factory=dict)
     column: str
     factor: float = Field(ge=0)
 
@@ -89,11 +105,11 @@ class TableOverride(_Model):
     ``demand``, through ``nameplate``) selects through that reference.
     """
 
-    replace: list[dict[str, Cell]] | None = None
-    remove: list[dict[str, Cell | list[Cell]]] = Field(default_factory=list)
-    set: list[SetOp] = Field(default_factory=list)
-    scale: list[ScaleOp] = Field(default_factory=list)
-    add: list[dict[str, Cell]] = Field(default_factory=list)
+    replace: _many(dict[str, Cell], MAX_ROWS) | None = None
+    remove: _many(dict[str, Cell | _many(Cell)]) = Field(default_factory=list)
+    set: _many(SetOp) = Field(default_factory=list)
+    scale: _many(ScaleOp) = Field(default_factory=list)
+    add: _many(dict[str, Cell], MAX_ROWS) = Field(default_factory=list)
 
 
 class FxPath(_Model):
@@ -101,7 +117,7 @@ class FxPath(_Model):
     (until the next point; the last holds to the end of the dataset's rates)."""
 
     currency: str
-    points: dict[dt.date, float]
+    points: dict[dt.date, float] = Field(max_length=MAX_LIST)
 
     @field_validator("points")
     @classmethod
@@ -122,7 +138,7 @@ class Scenario(_Model):
     source: str = ""
     assumption: str = ""
     overrides: dict[TableName, TableOverride] = Field(default_factory=dict)
-    fx_paths: list[FxPath] = Field(default_factory=list)
+    fx_paths: _many(FxPath) = Field(default_factory=list)
     params: dict[str, Any] = Field(default_factory=dict)  # what generated it (Monte Carlo draws)
 
     @field_validator("overrides")
@@ -204,10 +220,10 @@ class DemandNoise(_Model):
 
 
 class MonteCarloSpec(_Model):
-    samples: int = Field(default=100, ge=1)
+    samples: int = Field(default=100, ge=1, le=MAX_SAMPLES)
     seed: int = 0
     start: dt.date = dt.date(2026, 4, 1)
-    quarters: int = Field(default=8, ge=1)
+    quarters: int = Field(default=8, ge=1, le=400)
     regime: RegimeSpec | None = None
     fx: list[FxWalk] = Field(default_factory=list)
     demand: DemandNoise | None = None
@@ -226,9 +242,9 @@ class ScenarioFile(_Model):
     fiscal_years: list[int] | None = None  # exposure; None: every year with demand
     horizon: tuple[int, int] | None = None  # plan; None: the dataset's default horizon
     base: str | None = None  # the scenario robust planning and comparisons start from
-    include: list[str] = Field(default_factory=list)
-    scenarios: list[Scenario] = Field(default_factory=list)
-    sets: dict[str, list[str]] = Field(default_factory=dict)
+    include: _many(str, MAX_INCLUDE_FILES) = Field(default_factory=list)
+    scenarios: _many(Scenario, MAX_SCENARIOS) = Field(default_factory=list)
+    sets: dict[str, _many(str, MAX_SCENARIOS)] = Field(default_factory=dict)
     montecarlo: MonteCarloSpec | None = None
 
 
@@ -321,22 +337,96 @@ def _line_of(marks: dict[tuple, int], loc: tuple) -> int:
     return marks.get(loc, 0)
 
 
+def _scan_events(text: str, label: str) -> None:
+    """Refuse a document nested deeper than MAX_YAML_DEPTH or with more than MAX_YAML_ALIASES
+    aliases, from the parser's events (iterative: no recursion, nothing built yet)."""
+    depth = aliases = 0
+    loader = yaml.SafeLoader(text)
+    try:
+        while loader.check_event():
+            ev = loader.get_event()
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise ScenarioError([ScenarioProblem(
+                        label, ev.start_mark.line + 1, "", f"nested more than "
+                        f"{MAX_YAML_DEPTH} levels deep; a scenario file needs far fewer")])
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(ev, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_YAML_ALIASES:
+                    raise ScenarioError([ScenarioProblem(
+                        label, ev.start_mark.line + 1, "", f"more than {MAX_YAML_ALIASES:,} "
+                        f"aliases (*name)")])
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(node) -> int:
+    """Values in the document with every alias expanded, counted without expanding (shared
+    nodes are counted once and multiplied), so an alias bomb is measured in linear time."""
+    memo: dict[int, int] = {}
+    order, stack = [], [node]
+    while stack:  # children before parents
+        n = stack.pop()
+        if id(n) in memo:
+            continue
+        memo[id(n)] = -1
+        order.append(n)
+        if isinstance(n, yaml.MappingNode):
+            stack.extend(x for kv in n.value for x in kv)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+    for n in reversed(order):
+        if isinstance(n, yaml.MappingNode):
+            kids = [x for kv in n.value for x in kv]
+        elif isinstance(n, yaml.SequenceNode):
+            kids = n.value
+        else:
+            kids = []
+        memo[id(n)] = min(1 + sum(memo[id(k)] for k in kids), 10 * MAX_YAML_NODES)
+    return memo[id(node)]
+
+
+def _big_numbers(data, path=()) -> list[tuple]:
+    """Key paths of whole numbers beyond MAX_WHOLE (YAML reads 400 digits as one int)."""
+    out = []
+    stack = [(data, path)]
+    while stack:
+        v, at = stack.pop()
+        if isinstance(v, bool):
+            continue
+        if isinstance(v, int) and abs(v) > MAX_WHOLE:
+            out.append(at)
+        elif isinstance(v, dict):
+            stack.extend((x, at + (k,)) for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend((x, at + (i,)) for i, x in enumerate(v))
+    return out
+
+
 def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     label = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([ScenarioProblem(label, 0, "", "no such scenario file")]) from None
+        raw = read_bounded(path, MAX_SCENARIO_BYTES, "scenario file")
+    except FileRefused as e:
+        msg = "no such scenario file" if e.reason == "no such file" else e.reason
+        raise ScenarioError([ScenarioProblem(label, 0, "", msg)]) from None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ScenarioError([ScenarioProblem(label, 0, "", f"not UTF-8 text: {e.reason}")]) \
             from None
-    except OSError as e:  # a folder, no permission
-        raise ScenarioError([ScenarioProblem(label, 0, "", f"cannot be read: {e.strerror}")]) \
-            from None
     try:
+        _scan_events(text, label)
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
+            if node is not None and _expanded_size(node) > MAX_YAML_NODES:
+                raise ScenarioError([ScenarioProblem(
+                    label, 0, "", f"expands to more than {MAX_YAML_NODES:,} values (aliases "
+                    f"repeated inside aliases)")])
             dupes = _duplicate_keys(node) if node is not None else []
             if dupes:
                 raise ScenarioError([ScenarioProblem(label, *d) for d in dupes])
@@ -356,13 +446,28 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
             from None
     if node is None:
         raise ScenarioError([ScenarioProblem(label, 0, "", "the file is empty")])
-    return data, _marks(node)
+    marks = _marks(node)
+    big = _big_numbers(data)
+    if big:
+        raise ScenarioError([ScenarioProblem(label, _line_of(marks, at), _loc_key(at),
+                                             "a whole number of more than 18 digits; write "
+                                             "it as a decimal (1.0e20) if you mean it")
+                             for at in big])
+    return data, marks
 
 
 def _problems(err: ValidationError, label: str, marks: dict[tuple, int],
               prefix: tuple = ()) -> list[ScenarioProblem]:
     out = []
-    for e in err.errors():
+    errors = err.errors()
+    def bare(loc) -> tuple:
+        return tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+
+    too_long = {bare(e["loc"]) for e in errors if e["type"] == "too_long"}
+    for e in errors:
+        loc = bare(e["loc"])
+        if e["type"] != "too_long" and any(loc[:n] in too_long for n in range(len(loc))):
+            continue  # a list over its bound: its union members' complaints are noise
         loc = prefix + tuple(p for p in e["loc"] if not (isinstance(p, str) and p in
                                                            ("function-after", "tagged-union")))
         # pydantic adds the union member's type name to the loc; drop names that are no key
@@ -392,14 +497,51 @@ def resolve_scenario_path(arg: str | Path, dataset: str | None = None) -> Path:
     return p
 
 
-def load_scenarios(path: str | Path, _seen: tuple = ()) -> ScenarioSet:
+def _dataset_folder(dataset: str | None, base: Path) -> Path | None:
+    """The folder of the dataset a scenario file names (a workbook's folder), if any."""
+    if not dataset:
+        return None
+    from autoalliance.dataset.footprint import dataset_path
+
+    p = Path(dataset)
+    p = dataset_path(dataset) if not p.is_absolute() and not (base / p).exists() else \
+        (p if p.is_absolute() else base / p)
+    try:
+        p = p.resolve()
+    except OSError:
+        return None
+    return p if p.is_dir() else p.parent
+
+
+@dataclass
+class _Reading:
+    """What one load_scenarios call has read so far: the folders includes may come from,
+    the files read (bounded by MAX_INCLUDE_FILES)."""
+
+    roots: tuple[Path, ...]
+    files: int = 0
+
+
+def load_scenarios(path: str | Path, _seen: tuple = (), _reading: _Reading | None = None,
+                   dataset: str | Path | None = None) -> ScenarioSet:
     """Read and validate a scenario file (and the files it includes).
 
-    Raises ScenarioError listing every problem with file, line and key.
+    Includes are followed only inside the first file's folder and the dataset's folder (the
+    file's ``dataset`` key, or ``dataset``), at most MAX_INCLUDE_DEPTH deep and
+    MAX_INCLUDE_FILES in all; a file elsewhere is refused without being opened. Raises
+    ScenarioError listing every problem with file, line and key.
     """
     p = resolve_scenario_path(path)
     label = str(p)
     data, marks = _read_yaml(p)
+    if _reading is None:
+        roots = [p.resolve().parent]
+        for d in (dataset, data.get("dataset") if isinstance(data, dict) else None):
+            folder = _dataset_folder(str(d), p.parent) if isinstance(d, (str, Path)) else None
+            if folder is not None:
+                roots.append(folder)
+        _reading = _Reading(tuple(roots))
+    _reading.files += 1
     if not isinstance(data, dict):
         raise ScenarioError([ScenarioProblem(label, 1, "", "expected a mapping of keys "
                                              "(name/overrides for one scenario, or scenarios/"
@@ -417,17 +559,34 @@ def load_scenarios(path: str | Path, _seen: tuple = ()) -> ScenarioSet:
     scenarios: list[Scenario] = []
     origins: dict[str, str] = {}
     for i, inc in enumerate(spec.include):
-        ip = (p.parent / inc).resolve()
+        line = _line_of(marks, ("include", i))
+
+        def refuse(message: str, line: int = line, i: int = i) -> None:
+            problems.append(ScenarioProblem(label, line, f"include[{i}]", message))
+
+        try:
+            ip = (p.parent / inc).resolve()
+        except (OSError, RuntimeError) as e:  # a loop of links
+            refuse(f"{inc} cannot be followed: {e}")
+            continue
         if ip in _seen or ip == p.resolve():
-            problems.append(ScenarioProblem(label, _line_of(marks, ("include", i)),
-                                            f"include[{i}]", f"{inc} includes itself"))
+            refuse(f"{inc} includes itself")
+            continue
+        if not any(ip.is_relative_to(r) for r in _reading.roots):
+            refuse(f"{inc} lies outside the scenario file's folder and the dataset's folder; "
+                   f"includes are read only from there (not opened)")
+            continue
+        if len(_seen) + 1 >= MAX_INCLUDE_DEPTH:
+            refuse(f"includes nested more than {MAX_INCLUDE_DEPTH} deep")
+            continue
+        if _reading.files >= MAX_INCLUDE_FILES:
+            refuse(f"more than {MAX_INCLUDE_FILES} files included in all")
             continue
         if not ip.exists():
-            problems.append(ScenarioProblem(label, _line_of(marks, ("include", i)),
-                                            f"include[{i}]", f"no such file {inc}"))
+            refuse(f"no such file {inc}")
             continue
         try:
-            sub = load_scenarios(ip, _seen + (p.resolve(),))
+            sub = load_scenarios(ip, _seen + (p.resolve(),), _reading)
         except ScenarioError as e:
             problems.extend(e.problems)
             continue
