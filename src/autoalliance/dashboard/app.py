@@ -90,6 +90,20 @@ def load_upload(data: bytes, name: str = "upload.xlsx") -> Footprint:
     return fp
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def error_text(e: BaseException) -> str:
+    """An error as the dashboard shows it: the package's own message (file, row, column), or
+    one line naming the error type, never a traceback; markdown and HTML escaped, so a cell
+    holding ``![x](http://...)`` is shown as text and fetches nothing."""
+    from autoalliance.errors import AutoallianceError
+
+    text = str(e) if isinstance(e, (AutoallianceError, Refused)) else \
+        f"{type(e).__name__}: {e}"
+    return _MARKDOWN.sub(r"\\\1", text[:20_000]).replace("\n", "  \n")
+
+
 def scenario_files(path: Path) -> dict[str, Path]:
     """Single-scenario files in the dataset's ``scenarios/`` folder, by scenario file name."""
     folder = path / "scenarios" if path.is_dir() else None
@@ -161,7 +175,7 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
             try:
                 resolve_dataset(asked, data_dir)
             except Refused as e:
-                st.error(f"Refused: {e}")
+                st.error("Refused: " + error_text(e))
                 st.stop()
         index = names.index(asked) if asked in names else (
             names.index("nissan_honda_2025") if "nissan_honda_2025" in names else 0)
@@ -178,7 +192,7 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
                 path = resolve_dataset(name, data_dir)
                 base = load_footprint(path)
         except Exception as e:  # a dataset error is shown, not raised
-            st.error(str(e))
+            st.error(error_text(e))
             st.stop()
         scen = scenario_files(path) if path is not None else {}
         scenario = st.selectbox("Scenario", ["(dataset as is)"] + list(scen))
@@ -186,7 +200,7 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
             try:
                 base = apply_scenario_file(base, scen[scenario])
             except Exception as e:
-                st.error(str(e))
+                st.error(error_text(e))
                 st.stop()
         fy = st.number_input("Fiscal year (exposure)", 2020, 2035,
                              int(base.demand["fiscal_year"].min()), step=1)
@@ -263,7 +277,7 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
         try:
             rd = build(fp, fy=int(fy), stages=stages, progress=progress)
         except Exception as e:
-            st.error(str(e))
+            st.error(error_text(e))
             st.stop()
         if "baseline" not in st.session_state or st.session_state.get("base_key") != \
                 (base.content_hash(), int(fy)):
@@ -300,14 +314,20 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
             st.plotly_chart(ch.figure, use_container_width=True, key=f"chart-{ch.id}")
 
     st.subheader("Downloads")
-    with tempfile.TemporaryDirectory() as tmp:
-        book = write_workbook(fp, Path(tmp) / "book.xlsx", rd.tables).read_bytes()
     c1, c2 = st.columns(2)
-    c1.download_button("Download report (HTML)", render(rd).encode("utf-8"),
-                       file_name=f"report-{fp.name}.html", mime="text/html")
-    c2.download_button("Download workbook (.xlsx)", book, file_name=f"{fp.name}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument."
-                            "spreadsheetml.sheet")
+    try:
+        c1.download_button("Download report (HTML)", render(rd).encode("utf-8"),
+                           file_name=f"report-{fp.name}.html", mime="text/html")
+    except Exception as e:  # one failed download must not take the other away
+        c1.error(error_text(e))
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            book = write_workbook(fp, Path(tmp) / "book.xlsx", rd.tables).read_bytes()
+        c2.download_button("Download workbook (.xlsx)", book, file_name=f"{fp.name}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument."
+                                "spreadsheetml.sheet")
+    except Exception as e:
+        c2.error(error_text(e))
 
 
 if __name__ == "__main__":  # streamlit runs this file as __main__

@@ -1,11 +1,15 @@
 """``autoalliance serve``: run the Streamlit dashboard.
 
-On a loopback address (the default, 127.0.0.1) Streamlit serves the page directly. Bound to any
-other address, Streamlit stays on 127.0.0.1 (a free port) and a small reverse proxy (tornado,
-which Streamlit already ships) listens on the asked address and refuses every request (HTTP 403)
-that does not carry the access token: as ``?token=...`` (which sets an HttpOnly cookie for the
-page's later requests), the cookie, or an ``Authorization: Bearer ...`` header. Request bodies
-are capped (uploads included).
+On a loopback address (the default, 127.0.0.1) without a token Streamlit serves the page
+directly. Bound to any other address, or given ``--token``, Streamlit stays on 127.0.0.1 (a free
+port) and a small reverse proxy (tornado, which Streamlit already ships) listens on the asked
+address and refuses every request (HTTP 403) that does not carry the access token: as
+``?token=...`` (which sets an HttpOnly cookie for the page's later requests), the cookie, or an
+``Authorization: Bearer ...`` header. Request bodies are capped (uploads included).
+
+The internal Streamlit port is reachable by every local user, so it checks a second, per-start
+secret on every request (``dashboard/inner.py``): the proxy adds it to what it forwards, and
+anything reaching the port directly is refused.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+
+from autoalliance.dashboard.inner import HEADER as INNER_HEADER
+from autoalliance.dashboard.inner import SECRET_ENV
 
 COOKIE = "autoalliance_token"
 MAX_BODY = 12 * 1024 * 1024  # bytes: the upload limit plus form overhead
@@ -42,11 +49,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def streamlit_command(address: str, port: int) -> list[str]:
+def streamlit_command(address: str, port: int, guarded: bool = False) -> list[str]:
+    """The Streamlit command line; ``guarded``: through ``dashboard/inner.py``, which refuses
+    requests without the per-start secret (its environment holds it)."""
     from autoalliance.dashboard.app import MAX_UPLOAD_MB
 
     app = Path(__file__).resolve().parent / "app.py"
-    return [sys.executable, "-m", "streamlit", "run", str(app),
+    launcher = ["-m", "autoalliance.dashboard.inner"] if guarded else ["-m", "streamlit"]
+    return [sys.executable, *launcher, "run", str(app),
             "--server.address", address, "--server.port", str(port),
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--server.maxUploadSize", str(MAX_UPLOAD_MB),
@@ -54,6 +64,7 @@ def streamlit_command(address: str, port: int) -> list[str]:
             "--server.enableXsrfProtection", "true",
             "--server.fileWatcherType", "none",
             "--global.developmentMode", "false",
+            "--client.showErrorDetails", "none",
             "--client.toolbarMode", "minimal"]
 
 
@@ -66,7 +77,7 @@ def token_ok(expected: str, query: str | None, cookie: str | None, header: str |
                for g in given)
 
 
-def make_proxy(upstream_port: int, token: str):
+def make_proxy(upstream_port: int, token: str, secret: str = ""):
     """A tornado application forwarding to Streamlit on 127.0.0.1:upstream_port."""
     import tornado.httpclient
     import tornado.web
@@ -83,8 +94,11 @@ def make_proxy(upstream_port: int, token: str):
         return ok
 
     def forward_headers(request) -> dict:
-        return {k: v for k, v in request.headers.get_all() if k.lower() not in HOP
-                and k.lower() != "authorization"}
+        out = {k: v for k, v in request.headers.get_all() if k.lower() not in HOP
+               and k.lower() not in ("authorization", INNER_HEADER)}
+        if secret:
+            out[INNER_HEADER] = secret
+        return out
 
     class WS(tornado.websocket.WebSocketHandler):
         upstream_ws = None
@@ -167,13 +181,13 @@ def make_proxy(upstream_port: int, token: str):
     return tornado.web.Application([(r"/_stcore/stream", WS), (r"/.*", HTTP)])
 
 
-def run_proxy(host: str, port: int, upstream_port: int, token: str) -> None:
+def run_proxy(host: str, port: int, upstream_port: int, token: str, secret: str = "") -> None:
     import asyncio
 
     import tornado.httpserver
 
     async def main():
-        server = tornado.httpserver.HTTPServer(make_proxy(upstream_port, token),
+        server = tornado.httpserver.HTTPServer(make_proxy(upstream_port, token, secret),
                                                max_body_size=MAX_BODY)
         server.listen(port, address=host)
         await asyncio.Event().wait()
@@ -187,13 +201,15 @@ def run(host: str = "127.0.0.1", port: int = 8501, token: str | None = None,
     env = dict(os.environ)
     if data_dir is not None:
         env["AUTOALLIANCE_DATA_DIR"] = str(Path(data_dir).resolve())
-    if is_loopback(host):
+    if is_loopback(host) and not token:
         print(f"autoalliance dashboard: http://{host}:{port}/", flush=True)
         cmd = streamlit_command(host, port)
         os.execve(cmd[0], cmd, env)  # becomes Streamlit: one process to stop
     token = token or secrets.token_urlsafe(24)
+    secret = secrets.token_urlsafe(32)
     inner = free_port()
-    proc = subprocess.Popen(streamlit_command("127.0.0.1", inner), env=env)
+    proc = subprocess.Popen(streamlit_command("127.0.0.1", inner, guarded=True),
+                            env={**env, SECRET_ENV: secret})
 
     def stop(signum, frame):
         raise KeyboardInterrupt
@@ -201,8 +217,9 @@ def run(host: str = "127.0.0.1", port: int = 8501, token: str | None = None,
     signal.signal(signal.SIGTERM, stop)
     print(f"autoalliance dashboard on {host}:{port} (token required): "
           f"http://{host}:{port}/?token={token}", flush=True)
+    print(f"internal server on 127.0.0.1:{inner} (answers only this proxy)", flush=True)
     try:
-        run_proxy(host, port, inner, token)
+        run_proxy(host, port, inner, token, secret)
     except KeyboardInterrupt:
         pass
     finally:

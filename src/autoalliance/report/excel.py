@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -107,9 +108,16 @@ def _cell_value(v, typ: str):
     return str(v)
 
 
+def visible_controls(text: str) -> str:
+    """Control characters an .xlsx cannot hold (openpyxl raises IllegalCharacterError) written
+    as ``\\x01``: datasets refuse them when read; results and names made elsewhere may hold
+    them."""
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _write_sheet(ws, frame: pd.DataFrame, types: dict[str, str]) -> None:
     cols = list(frame.columns)
-    ws.append(cols)
+    ws.append([visible_controls(str(c)) for c in cols])
     for cell in ws[1]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
@@ -118,6 +126,7 @@ def _write_sheet(ws, frame: pd.DataFrame, types: dict[str, str]) -> None:
             value = _cell_value(v, types.get(col, "auto"))
             cell = ws.cell(row=r, column=c)
             if isinstance(value, str):
+                value = visible_controls(value)
                 cell.value = value
                 cell.data_type = "s"  # text, never a formula
                 if is_risky(value):
