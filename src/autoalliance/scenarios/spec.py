@@ -341,10 +341,15 @@ def _scan_events(text: str, label: str) -> None:
     """Refuse a document nested deeper than MAX_YAML_DEPTH or with more than MAX_YAML_ALIASES
     aliases, from the parser's events (iterative: no recursion, nothing built yet)."""
     depth = aliases = 0
-    loader = yaml.SafeLoader(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml when there: 10x
     try:
-        while loader.check_event():
-            ev = loader.get_event()
+        while True:
+            try:
+                if not loader.check_event():
+                    break
+                ev = loader.get_event()
+            except yaml.YAMLError:
+                return  # the full read below reports it, with its line
             if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_YAML_DEPTH:
