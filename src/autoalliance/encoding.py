@@ -1,5 +1,6 @@
 """One JSON encoding for every output (CLI ``--json``, report data, store): NaN -> null,
-dates as YYYY-MM-DD, numpy scalars as Python numbers."""
+dates as YYYY-MM-DD (times of day, when there is one, as YYYY-MM-DDTHH:MM:SS), numpy scalars as
+Python numbers."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ def clean(v):
     """A value ready for JSON: non-finite floats and missing values as None, dates as text,
     numpy scalars as Python numbers."""
     if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d")
+        return v.strftime("%Y-%m-%d" if v == v.normalize() else "%Y-%m-%dT%H:%M:%S")
     if isinstance(v, np.generic):  # numpy scalars
         return clean(v.item())
     if isinstance(v, float) and not math.isfinite(v):

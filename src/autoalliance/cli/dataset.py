@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 import pandas as pd
@@ -9,27 +10,49 @@ import typer
 from rich.markup import escape
 
 from autoalliance.cli.output import (
+    Format,
+    FormatOpt,
     JsonOpt,
+    OutOpt,
     PathArg,
     console,
     err_console,
     handles_errors,
+    mode,
     money,
+    print_csv,
     print_json,
     records,
     table,
+    write_tables,
 )
 from autoalliance.errors import DatasetError
+
+
+class By(StrEnum):
+    """Groupings of ``exposure`` (``autoalliance.trade.exposure.GROUPINGS``)."""
+
+    company = "company"
+    nameplate = "nameplate"
+    plant = "plant"
+    origin = "origin"
+    goods = "goods"
+    month = "month"
+
+
+def _ymd(v) -> str:
+    return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d")
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     @handles_errors
-    def validate(path: Path = typer.Argument(..., help="Dataset folder or .xlsx workbook"),
-                 json_out: bool = JsonOpt):
+    def validate(path: Path | None = PathArg, json_out: bool = JsonOpt):
         """Check a dataset against the schemas and its own references; exit code 2 on problems."""
+        from autoalliance.dataset.footprint import dataset_path
         from autoalliance.dataset.footprint import validate as run
 
+        path = dataset_path(path)
         problems = run(path)
         if json_out:
             print_json({"path": str(path), "valid": not problems,
@@ -52,73 +75,102 @@ def register(app: typer.Typer) -> None:
                                                      help="Fiscal year(s), repeatable; FY2025 = "
                                                      "April 2025 to March 2026 for an April "
                                                      "year (default: the dataset's first)"),
-                 by: str = typer.Option("company", "--by",
-                                        help="nameplate | plant | origin | company | goods "
-                                        "| month"),
+                 by: list[By] = typer.Option([By.company], "--by",
+                                             help="Group by, repeatable (--by origin --by "
+                                             "goods): goods separates vehicles, own and "
+                                             "suppliers' parts, metals, service parts and the "
+                                             "offset"),
+                 fmt: Format = FormatOpt, out: Path | None = OutOpt,
                  json_out: bool = JsonOpt):
-        """Tariff cost per company, nameplate, plant, origin or month for a fiscal year."""
+        """Tariff cost per company, nameplate, plant, origin, goods line or month in a fiscal
+        year."""
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.trade import exposure as run
         from autoalliance.trade.exposure import exposure_table
 
+        how = mode(fmt, json_out)
+        keys = list(dict.fromkeys(b.value for b in by))
         fp = load_footprint(path)
-        res = exposure_table(run(fp, fy or None, by_month=(by == "month")), by)
-        if json_out:
+        res = exposure_table(run(fp, fy or None, by_month=("month" in keys)), keys)
+        if "month" in res:
+            res["month"] = pd.to_datetime(res["month"]).dt.strftime("%Y-%m")
+        write_tables(out, {"exposure": res})
+        if how is Format.json:
             print_json(records(res))
             return
-        usd = {c: money for c in ["duty_usd", "added_duty_usd", "offset_usd", "tariff_cost_usd"]}
-        fmt = {**usd, "units": lambda v: f"{v:,.0f}",
-               "tariff_cost_per_unit_usd": lambda v: "–" if pd.isna(v) else f"{v:,.0f}",
-               "tariff_cost_local": lambda v: money(v, 1e9, "B"), "fiscal_year": lambda v: f"FY{v}"}
-        shown = res.rename(columns={"tariff_cost_per_unit_usd": "per_unit_usd"})
-        fmt["per_unit_usd"] = fmt.pop("tariff_cost_per_unit_usd")
-        console.print(table(f"Tariff exposure by {by} (USD in millions, local currency in "
-                            "billions; tariff cost = added duty + offset)", shown, fmt))
+        if how is Format.csv:
+            print_csv(res)
+            return
+        shown = res.rename(columns={"duty_usd": "duty_$M", "added_duty_usd": "added_duty_$M",
+                                    "offset_usd": "offset_$M", "tariff_cost_usd": "tariff_cost_$M",
+                                    "tariff_cost_per_unit_usd": "per_unit_$",
+                                    "tariff_cost_local": "local_bn"})
+        shown["local_bn"] = [f"{money(v, 1e9, '')} {c}" for v, c in
+                             zip(shown["local_bn"], shown.pop("currency"))]
+        m = lambda v: money(v, 1e6, "")  # noqa: E731
+        fmt_ = {"duty_$M": m, "added_duty_$M": m, "offset_$M": m, "tariff_cost_$M": m,
+                "units": lambda v: f"{v:,.0f}",
+                "per_unit_$": lambda v: "–" if pd.isna(v) else f"{v:,.0f}",
+                "local_bn": str, "fiscal_year": lambda v: f"FY{v}"}
+        console.print(table(f"Tariff exposure by {', '.join(keys)} (tariff cost = added duty + "
+                            "offset; local = company currency, billions)", shown, fmt_))
 
 
     @app.command()
     @handles_errors
-    def calibrate(path: Path | None = PathArg, json_out: bool = JsonOpt,
-                  sensitivity: bool = typer.Option(False, "--sensitivity",
+    def calibrate(path: Path | None = PathArg,
+                  sensitivity: bool = typer.Option(False, "--sensitivity", metavar="",
                                                    help="Also move each main assumption one at a "
-                                                   "time and show the modelled cost")):
+                                                   "time and show the modelled cost"),
+                  fmt: Format = FormatOpt, out: Path | None = OutOpt,
+                  json_out: bool = JsonOpt):
         """Modelled tariff cost against each figure the companies reported."""
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.trade.calibration import calibrate as run
         from autoalliance.trade.calibration import sensitivity as run_sensitivity
 
+        how = mode(fmt, json_out)
         fp = load_footprint(path)
         res = run(fp)
         sens = run_sensitivity(fp) if sensitivity else None
-        if json_out:
+        write_tables(out, {"calibration": res} | ({} if sens is None else
+                                                 {"sensitivity": sens}))
+        if how is Format.json:
             print_json(records(res) if sens is None else
                        {"calibration": records(res), "sensitivity": records(sens)})
             return
-        bn = lambda v: money(v, 1e9, "B")  # noqa: E731
-        fmt = {"published": bn, "in_scope": bn, "modelled": bn,
-               "ratio": lambda v: "–" if pd.isna(v) else f"{v:.2f}",
-               "band": lambda v: "" if pd.isna(v) else f"±{v:.0%}",
-               "inside": lambda v: "" if pd.isna(v) or v is None else ("yes" if v else "NO")}
-        fmt["ratio"] = lambda v: "–" if pd.isna(v) else f"{v:.2f}"
+        if how is Format.csv:
+            print_csv(res)
+            return
+        bn = lambda v: money(v, 1e9, "")  # noqa: E731
         shown = res.assign(ratio=res["ratio"].where(res["comparable"])).rename(
-            columns={"reported_total": "published", "reported": "in_scope",
-                     "tolerance": "band", "within_band": "inside"})
-        shown = shown[["company", "as_of", "basis", "countermeasures", "currency", "published",
-                       "in_scope", "modelled", "ratio", "band", "inside"]]
+            columns={"reported_total": "published", "reported": "in_scope"})
+        shown["within_band"] = [
+            "" if pd.isna(t) else f"{'yes' if w else 'NO'} ±{t:.0%}"
+            for w, t in zip(res["within_band"], res["tolerance"])]
+        cols = ["company", "as_of", "basis", "countermeasures", "currency", "published",
+                "in_scope", "modelled", "ratio", "within_band"]
+        currencies = shown["currency"].unique()
+        unit = "company currency"
+        if len(currencies) == 1:
+            unit = str(currencies[0])
+            cols.remove("currency")
+        fmt_ = {"published": bn, "in_scope": bn, "modelled": bn, "as_of": _ymd,
+                "ratio": lambda v: "–" if pd.isna(v) else f"{v:.2f}"}
         console.print(table("Calibration, FY2025: modelled tariff cost against each reported "
                             "figure on its basis (gross = before the offset, net = after; "
-                            "in_scope = published less what the model does not cover; a figure "
-                            "after countermeasures is not compared; billions)",
-                            shown, fmt))
+                            "in scope = published less what the model does not cover; a figure "
+                            f"after countermeasures is not compared; {unit}, billions)",
+                            shown[cols], fmt_))
         lines = res.drop_duplicates(["company", "period"])
-        cols = ["vehicle", "own_part", "supplier_part", "metal", "service_part", "offset"]
+        parts = ["vehicle", "own_part", "supplier_part", "metal", "service_part", "offset"]
         bill = lines[["company", "period"]].copy()
-        for c in cols:
+        for c in parts:
             bill[c] = lines[f"{c}_local"]
         bill["gross"], bill["net"] = lines["gross"], lines["net"]
         console.print(table("Modelled bill by line (company currency, billions; the offset "
                             "cancels own parts duty only; gross = the lines, net = gross + "
-                            "offset)", bill, {c: bn for c in cols + ["gross", "net"]}))
+                            "offset)", bill, {c: bn for c in parts + ["gross", "net"]}))
         if sens is not None:
             console.print(table("Sensitivity: modelled tariff cost with one assumption moved "
                                 "(company currency, billions)",
@@ -149,9 +201,11 @@ def register(app: typer.Typer) -> None:
         for by in ("company", "origin", "nameplate"):
             s = summarise(res, by)
             s.to_csv(out / f"exposure_fy{year}_by_{by}.csv", index=False)
-        exposure(path=None, fy=[year], by="company", json_out=False)
-        exposure(path=None, fy=[year], by="origin", json_out=False)
+        exposure(path=None, fy=[year], by=[By.company], fmt=Format.table, out=None,
+                 json_out=False)
+        exposure(path=None, fy=[year], by=[By.origin, By.goods], fmt=Format.table, out=None,
+                 json_out=False)
         cal = run_calibration(fp)
         cal.to_csv(out / "calibration.csv", index=False)
-        calibrate(path=None, json_out=False, sensitivity=True)
+        calibrate(path=None, sensitivity=True, fmt=Format.table, out=None, json_out=False)
         console.print(f"outputs written to {out}/")

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
+from contextlib import contextmanager
+from enum import StrEnum
 from functools import wraps
+from pathlib import Path
 
 import pandas as pd
 import typer
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
 
@@ -24,7 +28,8 @@ err_console = Console(stderr=True)
 
 PathArg = typer.Argument(None, help="Dataset folder or .xlsx workbook (default: the bundled "
                          "nissan_honda_2025)")
-JsonOpt = typer.Option(False, "--json", help="Machine-readable JSON on stdout")
+JsonOpt = typer.Option(False, "--json", metavar="",
+                       help="Machine-readable JSON on stdout (same as --format json)")
 
 
 _INPUT_PARAMS = ("path", "file", "source", "dataset", "store", "game", "out", "xlsx")
@@ -107,13 +112,157 @@ def money(v: float, scale: float = 1e6, unit: str = "M") -> str:
     return f"{v / scale:,.1f}{unit}"
 
 
-def table(title: str, frame: pd.DataFrame, formats: dict) -> Table:
-    t = Table(title=title, title_justify="left")
-    for c in frame.columns:
-        t.add_column(c, justify="right" if c in formats else "left")
-    for row in frame.itertuples(index=False):
-        t.add_row(*[formats[c](v) if c in formats else str(v)
-                    for c, v in zip(frame.columns, row)])
-    return t
+class Format(StrEnum):
+    """What a command prints on stdout."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
 
 
+FormatOpt = typer.Option(Format.table, "--format", help="table: for people (never cuts a "
+                         "number, whatever the width); csv: the main table, raw numbers; json: "
+                         "everything (same as --json)")
+OutOpt = typer.Option(None, "--out", help="Also write the tables to FILE (.csv or .parquet); "
+                      "a command with several tables writes the main one to FILE and each "
+                      "other beside it, named FILE_options.csv and so on",
+                      dir_okay=False)
+
+
+def mode(fmt: Format, json_out: bool) -> Format:
+    """``--json`` is kept as a short form of ``--format json``."""
+    return Format.json if json_out else Format(fmt)
+
+
+def write_tables(out: Path | None, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """Write the command's tables: the first to ``out``, the others to ``out``'s stem +
+    ``_<name>`` with the same suffix. CSV (formula-like text neutralised) or Parquet."""
+    if out is None:
+        return []
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise ValueError(f"--out {out}: the file must end in .csv or .parquet")
+    from autoalliance.report.excel import write_csv
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for i, (name, frame) in enumerate(tables.items()):
+        p = out if i == 0 else out.with_name(f"{out.stem}_{name}{out.suffix}")
+        if suffix == ".csv":
+            write_csv(frame, p)
+        else:
+            frame.reset_index(drop=True).to_parquet(p, index=False)
+        written.append(p)
+    for p in written:
+        err_console.print(f"[green]wrote[/] {escape(str(p))}", highlight=False)
+    return written
+
+
+def print_csv(frame: pd.DataFrame) -> None:
+    """The table as CSV on stdout (raw numbers; formula-like text neutralised)."""
+    from autoalliance.report.excel import neutralise_frame
+
+    sys.stdout.write(neutralise_frame(frame).to_csv(index=False))
+
+
+_NUMBERLIKE = re.compile(r"^[–\-+±(]?(FY)?[\d.,:/\- ]*\d[\d.,:/\-]*[%MBkx)]?( ?[A-Z]{3})?$"
+                         r"|^[–-]?$")
+_PAD = 2  # Rich's default padding: one space either side of a cell
+_TEXT_MIN = 10  # text columns fold (wrap mid-word) down to this width, never cut
+_TEXT_WIDE = 40  # and are never wider than this
+
+
+def _rigid(cells: list[str], formatted: bool) -> bool:
+    """Numbers, dates and fiscal years never wrap: their column keeps its full width."""
+    return formatted or (bool(cells) and all(_NUMBERLIKE.match(c) for c in cells if c))
+
+
+def _widths(header: list[str], cells: list[list[str]], rigid: list[bool]) -> list[int]:
+    out = []
+    for h, col, r in zip(header, cells, rigid):
+        longest = max((len(c) for c in col), default=1)
+        word = max((len(w) for w in h.split()), default=1)
+        out.append(max(longest, word, 1) if r
+                   else max(1, min(_TEXT_WIDE, max(longest, min(word, _TEXT_MIN)))))
+    return out
+
+
+def _total(w: list[int]) -> int:
+    return sum(w) + (_PAD + 1) * len(w) + 1
+
+
+def _fit(widths: list[int], flex: list[bool], room: int) -> list[int]:
+    """Shrink the flexible (text) columns, widest first, until the table fits ``room`` or none
+    is wider than ``_TEXT_MIN``; numbers keep their width."""
+    w = list(widths)
+    while _total(w) > room:
+        cand = [i for i, f in enumerate(flex) if f and w[i] > _TEXT_MIN]
+        if not cand:
+            break
+        i = max(cand, key=lambda k: w[k])
+        w[i] -= 1
+    return w
+
+
+def _layout(w: list[int], rigid: list[bool], keys: list[int], room: int) \
+        -> list[tuple[list[int], list[int]]]:
+    """Column groups (indices, widths): one table when it fits (text columns folded if need
+    be); otherwise several, each repeating the key columns."""
+    n = len(w)
+    one = _fit(w, [not r for r in rigid], room)
+    if _total(one) <= room or n == len(keys):
+        return [(list(range(n)), one)]
+    rest = [i for i in range(n) if i not in keys]
+    groups, current = [], []
+    for i in rest:
+        idx = keys + current + [i]
+        trial = _fit([w[k] for k in idx], [not rigid[k] for k in idx], room)
+        if current and _total(trial) > room:
+            groups.append(keys + current)
+            current = []
+        current.append(i)
+    groups.append(keys + current)
+    return [(g, _fit([w[k] for k in g], [not rigid[k] for k in g], room)) for g in groups]
+
+
+def table(title: str, frame: pd.DataFrame, formats: dict, width: int | None = None) -> Group:
+    """A Rich table that never cuts a number: numbers and dates keep their full width, text
+    folds (wraps mid-word) and headers wrap at spaces; when the numbers alone are wider than
+    the terminal, the columns are split over several tables, each repeating the leading text
+    columns (the row's name)."""
+    width = width or console.width
+    cols = list(frame.columns)
+    header = [str(c).replace("_", " ") for c in cols]
+    cells = [[formats[c](v) if c in formats else ("" if v is None else str(v))
+              for v in frame[c].tolist()] for c in cols]
+    rigid = [_rigid(col, c in formats) for c, col in zip(cols, cells)]
+    w = _widths(header, cells, rigid)
+    keys = []
+    for i, r in enumerate(rigid):
+        if r:
+            break
+        keys.append(i)
+    groups = _layout(w, rigid, keys, width)
+    parts = []
+    for n, (idx, widths) in enumerate(groups):
+        name = title if len(groups) == 1 else f"{title} ({n + 1}/{len(groups)})"
+        t = Table(title=name, title_justify="left")
+        for i, wi in zip(idx, widths):
+            t.add_column(header[i], justify="right" if rigid[i] and cols[i] in formats
+                         else "left", width=wi, overflow="fold", no_wrap=False)
+        for r in range(len(frame)):
+            t.add_row(*[cells[i][r] for i in idx])
+        parts.append(t)
+    return Group(*parts)
+
+
+@contextmanager
+def progress_status(what: str):
+    """A spinner with the elapsed time on stderr while ``what`` runs (stdout stays clean for
+    pipes; nothing is drawn when stderr is not a terminal)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err_console, transient=True) as p:
+        p.add_task(what, total=None)
+        yield p

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 import typer
+
+from autoalliance.cli.output import Format
+
+
+class Mode(StrEnum):
+    """Plan for each company alone, or for the alliance (no partner below its standalone)."""
+
+    standalone = "standalone"
+    alliance = "alliance"
 
 
 def _horizon(text: str | None) -> tuple[int, int] | None:
@@ -23,19 +33,29 @@ def _horizon(text: str | None) -> tuple[int, int] | None:
 
 def register(app: typer.Typer) -> None:
     from autoalliance.cli.output import (
+        FormatOpt,
         JsonOpt,
+        OutOpt,
         PathArg,
         console,
         handles_errors,
         money,
+        print_csv,
         print_json,
+        progress_status,
         table,
+        write_tables,
+    )
+    from autoalliance.cli.output import (
+        mode as output_mode,
     )
 
     @app.command()
     @handles_errors
     def plan(path: Path | None = PathArg,
-             mode: str = typer.Option("alliance", "--mode", help="standalone | alliance"),
+             mode: Mode = typer.Option(Mode.alliance, "--mode",
+                                       help="alliance: every partner at or above its standalone "
+                                       "profit; standalone: each company alone"),
              horizon: str | None = typer.Option(None, "--horizon",
                                                 help="Fiscal years, first-last, e.g. 2026-2030 "
                                                 "(FY2026 = April 2026 to March 2027 for an April "
@@ -44,41 +64,55 @@ def register(app: typer.Typer) -> None:
              partners: str | None = typer.Option(None, "--partners",
                                                     help="Comma list of firms in the alliance "
                                                     "(default: those the options link)"),
+             fmt: Format = FormatOpt, out: Path | None = OutOpt,
              json_out: bool = JsonOpt):
         """Plan production, tooling and collaboration options; alliance mode keeps every partner
         at or above its standalone profit."""
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.plan import plan as run
 
+        how = output_mode(fmt, json_out)
         fp = load_footprint(path)
         who = [p.strip() for p in partners.split(",") if p.strip()] if partners else None
-        res = run(fp, mode=mode, horizon=_horizon(horizon), partners=who)
-        if json_out:
+        with progress_status(f"solving the {mode.value} plan"):
+            res = run(fp, mode=mode.value, horizon=_horizon(horizon), partners=who)
+        write_tables(out, {"companies": res.companies, "options": res.options,
+                           "tooling": res.tooling, "utilisation": res.utilisation,
+                           "moves": res.moves})
+        if how is Format.json:
             print_json(res.to_dict())
             return
+        if how is Format.csv:
+            print_csv(res.companies)
+            return
         lo, hi = res.horizon
-        usd = {c: money for c in ("profit_usd", "standalone_profit_usd", "gain_usd", "duty_usd",
-                                  "fees_paid_usd", "fees_received_usd", "investment_usd")}
-        units = {c: (lambda v: f"{v:,.0f}") for c in ("units_sold", "units_lost")}
-        cols = ["company", "profit_usd", "standalone_profit_usd", "gain_usd", "duty_usd",
-                "fees_paid_usd", "fees_received_usd", "investment_usd", "units_sold",
-                "units_lost"]
-        console.print(table(f"{mode} plan FY{lo}-FY{hi}: profit over the horizon (USD millions; "
-                            "duty = duty paid after the assembly offset)", res.companies[cols],
-                            {**usd, **units}))
+        m = lambda v: money(v, 1e6, "")  # noqa: E731
+        cols = {"company": "company", "profit_usd": "profit_$M",
+                "standalone_profit_usd": "standalone_$M", "gain_usd": "gain_$M",
+                "duty_usd": "duty_$M", "fees_paid_usd": "fees_paid_$M",
+                "fees_received_usd": "fees_received_$M", "investment_usd": "investment_$M",
+                "units_sold": "units_sold", "units_lost": "units_lost"}
+        shown = res.companies[list(cols)].rename(columns=cols)
+        fmt_ = {c: m for c in shown.columns if c.endswith("_$M")}
+        fmt_ |= {c: (lambda v: f"{v:,.0f}") for c in ("units_sold", "units_lost")}
+        console.print(table(f"{mode.value} plan FY{lo}-FY{hi}: profit over the horizon (USD "
+                            "millions; duty = duty paid after the assembly offset)", shown,
+                            fmt_))
         o = res.options
         if len(o):
             shown = o[["option", "kind", "owner", "host", "taken", "first_year",
-                       "covered_units", "fees_usd", "charged_to_horizon_usd"]]
-            console.print(table("Options (covered units and fees summed over the horizon)",
+                       "covered_units", "fees_usd", "charged_to_horizon_usd"]].rename(
+                columns={"fees_usd": "fees_$M", "charged_to_horizon_usd": "charged_$M"})
+            console.print(table("Options (covered units and fees summed over the horizon; "
+                                "charged = the share of fixed costs charged to the horizon)",
                                 shown, {"covered_units": lambda v: f"{v:,.0f}",
-                                        "fees_usd": money, "charged_to_horizon_usd": money,
+                                        "fees_$M": m, "charged_$M": m,
                                         "taken": lambda v: "yes" if v else "no"}))
         t = res.tooling
         if len(t) and t["taken"].any():
             console.print(table("Tooling taken", t[t["taken"].astype(bool)][
-                ["company", "plant", "platform", "first_year", "investment_usd"]],
-                {"investment_usd": money}))
+                ["company", "plant", "platform", "first_year", "investment_usd"]].rename(
+                    columns={"investment_usd": "investment_$M"}), {"investment_$M": m}))
         u = res.utilisation.pivot_table(index=["company", "plant"], columns="fiscal_year",
                                         values="utilisation").reset_index()
         u.columns = [f"FY{c}" if isinstance(c, (int,)) or str(c).isdigit() else str(c)

@@ -32,7 +32,8 @@ def register(app: typer.Typer) -> None:
                                                "sensitivity for the tornado (two plans "
                                                "per input: slow)"),
                json_out: bool = typer.Option(False, "--json",
-                                             help="Print the report's numbers as JSON")):
+                                             help="Print the report's numbers as JSON",
+                                             metavar="")):
         """Self-contained HTML report (charts, offline) and/or an Excel workbook."""
         from autoalliance.report import build, write_html, write_workbook
         from autoalliance.report.source import resolve
@@ -60,7 +61,7 @@ def register(app: typer.Typer) -> None:
     def serve(host: str = typer.Option("127.0.0.1", "--host",
                                        help="Address to bind; anything but loopback needs a "
                                             "token"),
-              port: int = typer.Option(8501, "--port"),
+              port: int = typer.Option(8501, "--port", help="Port to listen on"),
               token: str | None = typer.Option(None, "--token", envvar="AUTOALLIANCE_TOKEN",
                                                   help="Access token (required beyond "
                                                        "localhost; generated when not given)"),

@@ -7,6 +7,7 @@ written; an interrupted sweep keeps what finished and exits with 130 (``--resume
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 
 import pandas as pd
@@ -14,15 +15,30 @@ import typer
 from rich.markup import escape
 
 from autoalliance.cli.output import (
+    Format,
+    FormatOpt,
     JsonOpt,
+    OutOpt,
     console,
     err_console,
     handles_errors,
+    mode,
     money,
+    print_csv,
     print_json,
+    progress_status,
     records,
     table,
+    write_tables,
 )
+
+
+class Objective(StrEnum):
+    """What the robust plan maximises over the scenarios."""
+
+    expected = "expected"
+    cvar = "cvar"
+
 
 StoreOpt = typer.Option(None, "--store", help="Results store, a DuckDB file (default: "
                         "$AUTOALLIANCE_STORE or ./runs.duckdb)")
@@ -31,7 +47,8 @@ DatasetOpt = typer.Option(None, "--dataset", help="Dataset folder or .xlsx (defa
 WorkersOpt = typer.Option(1, "--workers", min=1, help="Local worker processes")
 ClusterOpt = typer.Option(None, "--cluster", help="Scheduler address of an existing Dask "
                           "cluster (tcp://HOST:PORT); runs there instead of locally")
-ResumeOpt = typer.Option(False, "--resume", help="Skip every run the store already holds")
+ResumeOpt = typer.Option(False, "--resume", metavar="",
+                         help="Skip every run the store already holds")
 StagesOpt = typer.Option(None, "--stages", help="Comma-separated stages (default: the file's, "
                          "else every stage available)")
 
@@ -96,6 +113,14 @@ def _run_sweep(fp, scenarios, store, settings, workers, cluster, resume, json_ou
     return report
 
 
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def _comparison(store, scenario_set: str | None, metric: str, keys=None) -> pd.DataFrame:
     """Latest ok run per scenario: the metric summed over periods, by company."""
     runs = store.runs(scenario_set=scenario_set)
@@ -116,7 +141,8 @@ def register(app: typer.Typer) -> None:
     @handles_errors
     def scenarios_cmd(file: str = typer.Argument(..., help="Scenario file (YAML) or the name of "
                                                  "one in the bundled library (policy_2026)"),
-                      dataset: Path | None = DatasetOpt, json_out: bool = JsonOpt):
+                      dataset: Path | None = DatasetOpt, fmt: Format = FormatOpt,
+                      out: Path | None = OutOpt, json_out: bool = JsonOpt):
         """Check a scenario file against the schema and the dataset; list its scenarios."""
         from autoalliance.scenarios import check_scenarios, load_scenarios
 
@@ -126,7 +152,12 @@ def register(app: typer.Typer) -> None:
                  (", fx" if s.fx_paths and "fx" not in s.overrides else ""),
                  "description": " ".join(s.description.split()),
                  "hash": s.content_hash()[:12]} for s in sset.scenarios]
-        if json_out:
+        how = mode(fmt, json_out)
+        write_tables(out, {"scenarios": pd.DataFrame(rows)})
+        if how is Format.csv:
+            print_csv(pd.DataFrame(rows))
+            return
+        if how is Format.json:
             print_json({"set": sset.name, "path": str(sset.path), "valid": True,
                         "scenarios": rows, "sets": sset.spec.sets,
                         "montecarlo": sset.spec.montecarlo is not None})
@@ -175,6 +206,7 @@ def register(app: typer.Typer) -> None:
              metric: str = typer.Option("tariff_cost_usd", "--metric", help="Metric compared "
                                         "across scenarios (summed over periods)"),
              limit: int = typer.Option(50, "--limit", help="Most runs listed"),
+             fmt: Format = FormatOpt, out: Path | None = OutOpt,
              json_out: bool = JsonOpt):
         """List the runs in the store and compare a metric across scenarios by company."""
         from autoalliance.scenarios.store import Store
@@ -184,7 +216,12 @@ def register(app: typer.Typer) -> None:
             raise ValueError(f"no results store at {st.path} (run `autoalliance sweep` first)")
         r = st.runs(scenario_set=scenario_set)
         cmp_ = _comparison(st, scenario_set, metric)
-        if json_out:
+        how = mode(fmt, json_out)
+        write_tables(out, {"runs": r.drop(columns=["params"]).head(limit), "compare": cmp_})
+        if how is Format.csv:
+            print_csv(r.drop(columns=["params"]).head(limit))
+            return
+        if how is Format.json:
             shown = r.drop(columns=["params"]).head(limit).copy()
             for c in ("settings", "timings"):
                 shown[c] = shown[c].map(lambda v: json.loads(v) if v else None)
@@ -196,27 +233,33 @@ def register(app: typer.Typer) -> None:
         if r["status"].ne("ok").any():
             cols.append("error")
         shown = r.head(limit).assign(
-            dataset_hash=r["dataset_hash"].str[:8], finished=r["finished_at"].astype(str)
-            .str[5:19], error=r["error"].fillna("").str[:40])[cols]
+            dataset_hash=r["dataset_hash"].str[:8],
+            finished=pd.to_datetime(r["finished_at"]).dt.strftime("%m-%d %H:%M:%S"),
+            error=r["error"].fillna(""))[cols]
         console.print(table(f"Runs in {st.path} ({len(r)} in all, newest first)", shown,
                             {"seconds": lambda v: f"{v:.2f}"}))
         if not cmp_.empty:
             piv = cmp_.pivot_table(index=["scenario_set", "scenario"], columns="company",
                                    values="value", aggfunc="sum").reset_index()
             piv.columns.name = None
-            fmt = {c: money for c in piv.columns if c not in ("scenario_set", "scenario")}
+            fmt_ = {c: money for c in piv.columns if c not in ("scenario_set", "scenario")}
             console.print(table(f"{metric} by scenario and company (latest run of each; summed "
-                                "over periods; USD in millions)", piv, fmt))
+                                "over periods; USD in millions)", piv, fmt_))
 
     @app.command()
     @handles_errors
     def montecarlo(file: str = typer.Argument(..., help="Scenario file with a `montecarlo` "
                                               "section (policy_2026)"),
-                   samples: int | None = typer.Option(None, "--samples", min=1),
-                   seed: int | None = typer.Option(None, "--seed"),
+                   samples: int | None = typer.Option(None, "--samples", min=1,
+                                                      help="Number of sampled futures "
+                                                      "(default: the file's)"),
+                   seed: int | None = typer.Option(None, "--seed", help="Random seed: the same "
+                                                   "seed draws the same futures (default: the "
+                                                   "file's)"),
                    workers: int = WorkersOpt, cluster: str | None = ClusterOpt,
                    resume: bool = ResumeOpt, store: Path | None = StoreOpt,
                    dataset: Path | None = DatasetOpt, stages: str | None = StagesOpt,
+                   fmt: Format = FormatOpt, out: Path | None = OutOpt,
                    json_out: bool = JsonOpt):
         """Sample futures (tariff regime by quarter, FX random walk, demand) and report each
         company's duty, profit and alliance gain as quantiles; runs go to the store."""
@@ -234,12 +277,36 @@ def register(app: typer.Typer) -> None:
         draws = sample_scenarios(fp, sset, mc)
         st = Store(store)
         label = f"{sset.name}:montecarlo:seed{mc.seed}"
-        report = _run_sweep(fp, draws, st, _settings(sset, stages), workers, cluster, resume,
-                            json_out, f"monte carlo {sset.name}", check=False,
-                            scenario_set=label)
+        settings = _settings(sset, stages)
+        # one sample first, timed, so a long run says how long before it starts
+        pilot = _run_sweep(fp, draws[:1], st, settings, 1, cluster, resume, json_out,
+                           "monte carlo: first sample (timing)", check=False,
+                           scenario_set=label)
+        report = pilot
+        if len(draws) > 1:
+            per = pilot.seconds if pilot.written else float("nan")
+            if per == per:
+                eta = per * (len(draws) - 1) / max(1, workers)
+                err_console.print(f"one sample took {per:.1f} s: the other {len(draws) - 1} on "
+                                  f"{workers} worker(s) should take about {_duration(eta)}",
+                                  highlight=False)
+            rest = _run_sweep(fp, draws[1:], st, settings, workers, cluster, resume, json_out,
+                              f"monte carlo {sset.name}", check=False, scenario_set=label)
+            report = rest
+            report.run_keys = pilot.run_keys + rest.run_keys
+            report.total += pilot.total
+            report.written += pilot.written
+            report.skipped += pilot.skipped
+            report.failed += pilot.failed
+            report.seconds += pilot.seconds
         m = st.metrics(report.run_keys)
         q, p = summarise(m)
-        if json_out:
+        how = mode(fmt, json_out)
+        write_tables(out, {"quantiles": q, "p_alliance": p})
+        if how is Format.csv:
+            print_csv(q)
+            return
+        if how is Format.json:
             print_json({"scenario_set": label, "samples": mc.samples, "seed": mc.seed,
                         "sweep": report.to_dict() | {"run_keys": None},
                         "quantiles": records(q), "p_alliance_beats_standalone": records(p)})
@@ -259,11 +326,14 @@ def register(app: typer.Typer) -> None:
                                           "the bundled library (policy_2026)"),
                subset: str | None = typer.Option(None, "--set", help="Plan over a named set "
                                                     "of the file (its `sets`)"),
-               objective: str = typer.Option("expected", "--objective",
-                                             help="expected | cvar (joint profit)"),
+               objective: Objective = typer.Option(Objective.expected, "--objective",
+                                                   help="expected: joint profit weighted by "
+                                                   "probability; cvar: the mean of the worst "
+                                                   "--tail"),
                tail: float = typer.Option(0.2, "--tail", help="CVaR: share of probability in "
                                           "the worst tail (0.2 = worst 20%)"),
-               dataset: Path | None = DatasetOpt, json_out: bool = JsonOpt):
+               dataset: Path | None = DatasetOpt, fmt: Format = FormatOpt,
+               out: Path | None = OutOpt, json_out: bool = JsonOpt):
         """Two-stage plan (tooling and options now, volumes per scenario) over a scenario set,
         compared with the plan optimised for the base scenario; regret per scenario."""
         from autoalliance.scenarios import load_scenarios
@@ -275,14 +345,21 @@ def register(app: typer.Typer) -> None:
             sset = sset.subset(subset)
         fp = _dataset_for(sset, dataset)
         base = sset.base if sset.base in sset.scenarios else sset.scenarios[0]
-        res = robust_plan(fp, sset.scenarios, base=base, objective=objective, tail=tail,
-                          settings=Settings(horizon=sset.spec.horizon),
-                          origins=sset.origins)
-        if json_out:
+        with progress_status(f"two-stage plan over {len(sset.scenarios)} scenarios"):
+            res = robust_plan(fp, sset.scenarios, base=base, objective=objective.value,
+                              tail=tail, settings=Settings(horizon=sset.spec.horizon),
+                              origins=sset.origins)
+        how = mode(fmt, json_out)
+        write_tables(out, {"companies": res.companies, "scenarios": res.scenarios,
+                           "choices": res.choices})
+        if how is Format.json:
             print_json(res.to_dict())
             return
+        if how is Format.csv:
+            print_csv(res.companies)
+            return
         usd = {c: money for c in res.companies.columns if c.endswith("_usd")}
-        console.print(table(f"Robust plan ({objective}) over {sset.name}: expected profit by "
+        console.print(table(f"Robust plan ({objective.value}) over {sset.name}: expected profit by "
                             "company (USD in millions)", res.companies, usd))
         usd = {c: money for c in res.scenarios.columns if c.endswith("_usd")}
         usd["probability"] = lambda v: f"{v:.2f}"

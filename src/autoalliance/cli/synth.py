@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
               first_year: int = typer.Option(2025, "--first-year", help="First fiscal year"),
               out: Path = typer.Option(..., "--out", help="Folder to write the CSV files to"),
               check: bool = typer.Option(True, "--check/--no-check",
-                                         help="Validate the written dataset")):
+                                         help="Validate the written dataset", metavar="")):
         """Write a synthetic dataset with the structure and value ranges of the bundled one."""
         from autoalliance.dataset.footprint import validate
         from autoalliance.dataset.synth import write_synth
