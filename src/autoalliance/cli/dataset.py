@@ -70,6 +70,43 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @handles_errors
+    def init(folder: Path = typer.Argument(..., help="New (or empty) folder for the dataset"),
+             companies: str = typer.Option("maker", "--companies",
+                                           help="Comma list of company ids (lower case), one "
+                                           "worked example each"),
+             from_bundled: bool = typer.Option(False, "--from-bundled", metavar="",
+                                               help="Copy the bundled rows of companies the "
+                                               "bundled dataset holds (nissan, honda, "
+                                               "mitsubishi) instead of examples")):
+        """Start a dataset for another maker: every table's header, one worked example row per
+        table, the method's defaults in `assumption`; guide: docs/new-dataset.md."""
+        from autoalliance.dataset.footprint import validate as run_validate
+        from autoalliance.dataset.template import write_template
+
+        import shutil
+        import tempfile
+
+        who = [c.strip() for c in companies.split(",") if c.strip()]
+        if folder.exists() and any(folder.iterdir()):
+            raise ValueError(f"{folder} is not empty; init writes only into a new or empty "
+                             "folder")
+        with tempfile.TemporaryDirectory() as tmp:  # nothing half-written on a problem
+            staged = write_template(Path(tmp) / "dataset", who, from_bundled=from_bundled)
+            problems = run_validate(staged)
+            if problems:
+                raise DatasetError(problems)
+            folder.mkdir(parents=True, exist_ok=True)
+            for f in staged.iterdir():
+                shutil.copy2(f, folder / f.name)
+        p = folder
+        files = sorted(f.name for f in p.glob("*.csv"))
+        console.print(f"[green]wrote[/] {escape(str(p))}/ ({', '.join(files)}); valid. Next: "
+                      "replace the example rows (guide: docs/new-dataset.md), then "
+                      f"`autoalliance validate {escape(str(p))}` and `autoalliance calibrate "
+                      f"{escape(str(p))}`.", highlight=False)
+
+    @app.command()
+    @handles_errors
     def exposure(path: Path | None = PathArg,
                  fy: list[int] | None = typer.Option(None, "--fy",
                                                      help="Fiscal year(s), repeatable; FY2025 = "

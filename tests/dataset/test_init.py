@@ -1,0 +1,117 @@
+"""`autoalliance init` and the guide (docs/new-dataset.md): a new maker's dataset validates and
+calibrates, and calibrate's figure is the one worked out by hand from the guide's defaults."""
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from autoalliance.cli.main import app
+from autoalliance.dataset.footprint import load_footprint
+from autoalliance.dataset.schema import schemas
+
+runner = CliRunner()
+
+
+def months_weight(start_day: int, days_in_month: int) -> float:
+    """Share of a month's entries on or after ``start_day`` (entries flat over the month)."""
+    return (days_in_month - start_day + 1) / days_in_month
+
+
+def test_init_writes_every_table_and_validates(tmp_path):
+    r = runner.invoke(app, ["init", str(tmp_path / "d"), "--companies", "acme,zeta"])
+    assert r.exit_code == 0, r.output
+    assert {f.stem for f in (tmp_path / "d").glob("*.csv")} == set(schemas())
+    for name, s in schemas().items():  # every table's header, in the schema's order
+        head = pd.read_csv(tmp_path / "d" / f"{name}.csv", nrows=0).columns.tolist()
+        assert head == s.columns["column"].tolist()
+    r = runner.invoke(app, ["validate", str(tmp_path / "d"), "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["valid"]
+    costs = pd.read_csv(tmp_path / "d" / "costs.csv")
+    assert costs["assumption"].str.contains("0.78 x base MSRP").all()
+
+
+def test_init_refuses_a_full_folder_and_bad_ids(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "x.txt").write_text("keep me")
+    r = runner.invoke(app, ["init", str(tmp_path / "d")])
+    assert r.exit_code == 2 and "not empty" in " ".join(r.output.split())
+    r = runner.invoke(app, ["init", str(tmp_path / "e"), "--companies", "Acme Motors"])
+    assert r.exit_code == 2 and "lower-case" in " ".join(r.output.split())
+    assert not (tmp_path / "e").exists()  # nothing half-written
+
+
+def test_guide_steps_calibrate_to_the_hand_worked_figure(tmp_path):
+    """The guide's steps on the template: set the company's own numbers (car, MSRP, sales, the
+    published figure), then calibrate; the modelled figure is worked out here by hand."""
+    d = tmp_path / "d"
+    assert runner.invoke(app, ["init", str(d), "--companies", "acme"]).exit_code == 0
+    msrp, units, us_share, jp_parts = 30000.0, 80000.0, 0.6, 0.10
+    n = pd.read_csv(d / "nameplates.csv")
+    n["msrp_usd"] = msrp
+    n.to_csv(d / "nameplates.csv", index=False)
+    dm = pd.read_csv(d / "demand.csv")
+    dm["units"] = units
+    dm.to_csv(d / "demand.csv", index=False)
+    s = pd.read_csv(d / "sourcing.csv")
+    s["share"] = [us_share, 1 - us_share]
+    s.to_csv(d / "sourcing.csv", index=False)
+    c = pd.read_csv(d / "costs.csv")  # the guide's defaults
+    c["customs_value_usd"] = [0.78 * msrp, 0.78 * 0.85 * msrp]
+    c["us_content_share"] = [1 - jp_parts, 0.0]
+    c.to_csv(d / "costs.csv", index=False)
+    pc = pd.read_csv(d / "parts_content.csv")
+    pc["share"] = jp_parts
+    pc.to_csv(d / "parts_content.csv", index=False)
+    rp = pd.read_csv(d / "reported.csv")
+    rp["value"] = 20e9
+    rp.to_csv(d / "reported.csv", index=False)
+    assert runner.invoke(app, ["validate", str(d)]).exit_code == 0
+
+    # by hand, FY2025 = April 2025 - March 2026, entries flat by month (1/12 each):
+    # Japan-built cars: section 232 (+25%) from 3 April, the Japan deal (15% all-in = +12.5%
+    # over the 2.5% MFN rate) from 16 September
+    veh = (months_weight(3, 30) * .25 + 4 * .25 + (months_weight(16, 30) * .125
+           + (1 - months_weight(16, 30)) * .25) + 6 * .125) / 12
+    jp_units = units * (1 - us_share)
+    vehicles = jp_units * 0.78 * 0.85 * msrp * veh
+    # Japanese parts of US-built cars: +25% from 3 May, +12.5% from 16 September
+    prt = (0 + months_weight(3, 31) * .25 + 3 * .25 + (months_weight(16, 30) * .125
+           + (1 - months_weight(16, 30)) * .25) + 6 * .125) / 12
+    parts = units * us_share * 0.78 * msrp * jp_parts * prt
+    # the offset (3.75% of MSRP from 3 April) is larger than the parts duty: capped there
+    offset_credit = units * us_share * msrp * 0.0375 * (months_weight(3, 30) + 11) / 12
+    assert offset_credit > parts
+    expected_usd = vehicles + parts - parts
+
+    r = runner.invoke(app, ["exposure", str(d), "--by", "line", "--json"])
+    rows = {x["line"]: x for x in json.loads(r.stdout)}
+    assert rows["imported vehicles"]["tariff_cost_usd"] == pytest.approx(vehicles, rel=1e-9)
+    assert rows["imported parts"]["added_duty_usd"] == pytest.approx(parts, rel=1e-9)
+    assert rows["assembly offset"]["offset_usd"] == pytest.approx(-parts, rel=1e-9)
+    assert sum(x["tariff_cost_usd"] for x in rows.values()) == pytest.approx(expected_usd)
+
+    r = runner.invoke(app, ["calibrate", str(d), "--json"])
+    assert r.exit_code == 0, r.output
+    (cal,) = json.loads(r.stdout)
+    local = sum(x["tariff_cost_local"] for x in rows.values())
+    assert cal["modelled"] == pytest.approx(local)
+    # the yen figure sits between the dollar figure at the year's lowest and highest rate
+    fx = load_footprint(d).fx
+    assert fx["per_usd"].min() * expected_usd <= cal["modelled"] <= \
+        fx["per_usd"].max() * expected_usd
+    assert cal["ratio"] == pytest.approx(cal["modelled"] / 20e9)
+
+
+def test_from_bundled_keeps_the_bundled_figures(tmp_path):
+    d = tmp_path / "d"
+    r = runner.invoke(app, ["init", str(d), "--companies", "nissan,acme", "--from-bundled"])
+    assert r.exit_code == 0, r.output
+    companies = set(pd.read_csv(d / "companies.csv")["company"])
+    assert companies == {"nissan", "mitsubishi", "acme"}  # Okazaki builds the Rogue PHEV
+    mine = pd.DataFrame(json.loads(runner.invoke(app, ["exposure", str(d), "--json"]).stdout))
+    full = pd.DataFrame(json.loads(runner.invoke(app, ["exposure", "--json"]).stdout))
+    for co in ("nissan", "mitsubishi"):
+        assert mine.set_index("company").loc[co, "tariff_cost_usd"] == pytest.approx(
+            full.set_index("company").loc[co, "tariff_cost_usd"], rel=1e-12)
