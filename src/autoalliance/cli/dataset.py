@@ -80,11 +80,11 @@ def register(app: typer.Typer) -> None:
                                                "mitsubishi) instead of examples")):
         """Start a dataset for another maker: every table's header, one worked example row per
         table, the method's defaults in `assumption`; guide: docs/new-dataset.md."""
-        from autoalliance.dataset.footprint import validate as run_validate
-        from autoalliance.dataset.template import write_template
-
         import shutil
         import tempfile
+
+        from autoalliance.dataset.footprint import validate as run_validate
+        from autoalliance.dataset.template import write_template
 
         who = [c.strip() for c in companies.split(",") if c.strip()]
         if folder.exists() and any(folder.iterdir()):
