@@ -96,3 +96,47 @@ def test_report_xlsx_from_the_command_line(tmp_path):
     names = load_workbook(book, read_only=True).sheetnames
     assert "_exposure_by_company" in names and "measures" in names
     assert_same(load_footprint(tiny), load_footprint(book))
+
+
+def test_workbook_formats_filters_and_stale_stamps(tmp_path):
+    """Number formats from the schema's units, frozen and filtered headers, widths that fit;
+    result sheets stamped with the inputs' hash, flagged stale once an input cell is edited."""
+    fp = load_footprint(write_tables(tiny_tables(), tmp_path / "tiny"))
+    res = pd.DataFrame({"company": ["acme"], "tariff_cost_usd": [19_700_000_000.0],
+                        "utilisation": [0.5]})
+    book = write_workbook(fp, tmp_path / "book.xlsx", {"exposure": res})
+    wb = load_workbook(book)
+    ws = wb["costs"]
+    head = [c.value for c in ws[1]]
+    cv = ws.cell(row=2, column=head.index("customs_value_usd") + 1)
+    assert cv.number_format == "#,##0" and cv.value == 24000
+    share = ws.cell(row=2, column=head.index("us_content_share") + 1)
+    assert share.number_format == "0.0%"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:I{len(fp.costs) + 1}"
+    m = wb["measures"]
+    mh = [c.value for c in m[1]]
+    assert m.cell(row=2, column=mh.index("start") + 1).number_format == "yyyy-mm-dd"
+    r = wb["_exposure"]
+    assert r["B2"].number_format == "#,##0" and r["B2"].value == 19_700_000_000
+    assert r["C2"].number_format == "0.0%"
+    # wide enough for 19,700,000,000 (14 characters) and for each header plus its filter button
+    assert r.column_dimensions["B"].width >= len("tariff_cost_usd") + 2
+    assert r.column_dimensions["B"].width >= len("19,700,000,000")
+    stamp = pd.read_excel(book, sheet_name="_stamp")
+    assert stamp["sheet"].tolist() == ["_exposure"]
+    assert stamp["inputs_hash"].iloc[0] == fp.content_hash()
+
+    from autoalliance.report.excel import stale_sheets
+
+    assert stale_sheets(book).empty  # read back unchanged: the stamp matches
+    assert load_footprint(book).content_hash() == fp.content_hash()
+    ws.cell(row=2, column=head.index("customs_value_usd") + 1).value = 25000  # an analyst edit
+    wb.save(book)
+    stale = stale_sheets(book)
+    assert stale["sheet"].tolist() == ["_exposure"]
+    assert stale["inputs_hash_now"].iloc[0] == load_footprint(book).content_hash()
+    r = CliRunner().invoke(app, ["validate", str(book), "--json"])
+    assert r.exit_code == 0
+    import json
+
+    assert json.loads(r.stdout)["stale_sheets"] == ["_exposure"]

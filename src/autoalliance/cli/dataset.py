@@ -54,9 +54,20 @@ def register(app: typer.Typer) -> None:
 
         path = dataset_path(path)
         problems = run(path)
+        stale = None
+        if not problems and path.suffix.lower() in (".xlsx", ".xlsm"):
+            from autoalliance.report.excel import stale_sheets
+
+            stale = stale_sheets(path)
+            for r in stale.itertuples(index=False):
+                err_console.print(f"[yellow]stale:[/] sheet {r.sheet} was computed from inputs "
+                                  f"{r.inputs_hash[:12]}; the inputs now hash "
+                                  f"{r.inputs_hash_now[:12]} (rerun `autoalliance report "
+                                  "--xlsx`)", highlight=False)
         if json_out:
             print_json({"path": str(path), "valid": not problems,
-                        "problems": [p.to_dict() for p in problems]})
+                        "problems": [p.to_dict() for p in problems]}
+                       | ({} if stale is None else {"stale_sheets": list(stale["sheet"])}))
         elif problems:
             err_console.print(f"[bold red]{len(problems)} problem(s)[/] in {escape(str(path))}:",
                               highlight=False)

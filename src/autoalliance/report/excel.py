@@ -3,6 +3,12 @@
 and description from ``schema/*.csv``, and, for a report, its result tables on sheets whose names
 start with ``_`` (the dataset reader skips those).
 
+Every sheet has a frozen, filtered header row, widths that fit its columns and number formats
+from the schema's units (USD with thousands separators, shares as percentages, dates as dates);
+the formats change only how cells look, never their values. Result sheets are stamped (sheet
+``_stamp``) with the hash of the inputs they were computed from; :func:`stale_sheets` names those
+whose inputs have since been edited.
+
 Cells keep their types: numbers as numbers, dates as dates, true/false as booleans, text as text.
 Text that a spreadsheet would run as a formula (starting with ``= + - @``, tab or CR) is written
 as a text cell with Excel's own quote prefix (what typing ``'=x`` in Excel stores): shown and
@@ -115,8 +121,33 @@ def visible_controls(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _write_sheet(ws, frame: pd.DataFrame, types: dict[str, str]) -> None:
+def number_format(column: str, typ: str, unit: str = "") -> str | None:
+    """Excel number format of a column from its schema type and unit (or, for result tables,
+    its name): money with thousands separators, shares as percentages, counts as integers."""
+    unit = unit or ""
+    name = column.lower()
+    if typ == "date":
+        return "yyyy-mm-dd"
+    if typ == "int" or name in ("fiscal_year", "first_year", "year"):
+        return "0"
+    share = unit.startswith("share") or name.endswith(("share", "_share_owner")) or name in (
+        "utilisation", "ratio_share", "tolerance", "probability", "rate")
+    if share:
+        return "0.0%"
+    if unit.startswith("USD") or name.endswith(("_usd", "_local")):
+        return "#,##0"
+    if "units" in unit or name.endswith("units") or name in ("units", "value"):
+        return "#,##0"
+    if typ in ("float", "auto"):
+        return "#,##0.00"
+    return None
+
+
+def _write_sheet(ws, frame: pd.DataFrame, types: dict[str, str],
+                 units: dict[str, str] | None = None) -> None:
     cols = list(frame.columns)
+    units = units or {}
+    formats = {c: number_format(c, types.get(c, "auto"), units.get(c, "")) for c in cols}
     ws.append([visible_controls(str(c)) for c in cols])
     for cell in ws[1]:
         cell.font = HEADER_FONT
@@ -135,10 +166,28 @@ def _write_sheet(ws, frame: pd.DataFrame, types: dict[str, str]) -> None:
                 cell.value = value
                 if isinstance(value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
+                elif isinstance(value, (int, float)) and not isinstance(value, bool) \
+                        and formats[col]:
+                    cell.number_format = formats[col]
     ws.freeze_panes = "A2"
+    if cols:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(1, len(frame) + 1)}"
     for c, col in enumerate(cols, start=1):
-        width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])
+        shown = [_shown(v, formats[col]) for v in frame[col].head(200)]
+        width = max([len(str(col)) + 2] + [len(x) for x in shown])  # +2: the filter button
         ws.column_dimensions[get_column_letter(c)].width = min(60, max(8, width + 2))
+
+
+def _shown(v, fmt: str | None) -> str:
+    """Roughly what a cell shows, for its column's width."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and fmt and pd.notna(v):
+        if fmt == "0.0%":
+            return f"{v:.1%}"
+        if fmt == "#,##0":
+            return f"{v:,.0f}"
+        if fmt == "#,##0.00":
+            return f"{v:,.2f}"
+    return str(v)
 
 
 def schema_notes(tables) -> pd.DataFrame:
@@ -168,7 +217,10 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 def write_workbook(fp: Footprint, path: str | Path,
                    results: dict[str, pd.DataFrame] | None = None) -> Path:
-    """Write a dataset (and optionally result tables) to an .xlsx workbook."""
+    """Write a dataset (and optionally result tables, stamped with the inputs' hash) to an
+    .xlsx workbook."""
+    from autoalliance import __version__
+
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
@@ -177,13 +229,45 @@ def write_workbook(fp: Footprint, path: str | Path,
     used: set[str] = set()
     ordered = [t for t in sch if t in fp.tables] + [t for t in fp.tables if t not in sch]
     for name in ordered:
-        types = (dict(zip(sch[name].columns["column"], sch[name].columns["type"]))
-                 if name in sch else {})
-        _write_sheet(wb.create_sheet(_sheet_name(name, used)), fp.tables[name], types)
+        cols = sch[name].columns if name in sch else None
+        types = dict(zip(cols["column"], cols["type"])) if cols is not None else {}
+        units = dict(zip(cols["column"], cols["unit"].fillna(""))) if cols is not None else {}
+        _write_sheet(wb.create_sheet(_sheet_name(name, used)), fp.tables[name], types, units)
     notes = schema_notes(ordered)
     _write_sheet(wb.create_sheet(_sheet_name("_schema", used)), notes, {})
+    stamps = []
+    inputs = fp.content_hash()
+    written = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for name, frame in (results or {}).items():
         sheet = _sheet_name("_" + name.lstrip("_"), used)
         _write_sheet(wb.create_sheet(sheet), frame, {})
+        stamps.append({"sheet": sheet, "inputs_hash": inputs, "written_at": written,
+                       "autoalliance": __version__})
+    if stamps:
+        _write_sheet(wb.create_sheet(_sheet_name(STAMP_SHEET, used)), pd.DataFrame(stamps), {})
     wb.save(p)
     return p
+
+
+STAMP_SHEET = "_stamp"
+
+
+def stale_sheets(path: str | Path) -> pd.DataFrame:
+    """Result sheets of a workbook whose inputs have changed since they were written: one row
+    per stale sheet with the hash it was computed from and the inputs' hash now."""
+    from openpyxl import load_workbook
+
+    from autoalliance.dataset.footprint import load_footprint
+
+    p = Path(path)
+    wb = load_workbook(p, read_only=True)
+    try:
+        if STAMP_SHEET not in wb.sheetnames:
+            return pd.DataFrame(columns=["sheet", "inputs_hash", "inputs_hash_now"])
+        rows = list(wb[STAMP_SHEET].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    stamps = pd.DataFrame(rows[1:], columns=rows[0])
+    now = load_footprint(p).content_hash()
+    stale = stamps[stamps["inputs_hash"].ne(now)]
+    return stale[["sheet", "inputs_hash"]].assign(inputs_hash_now=now).reset_index(drop=True)
