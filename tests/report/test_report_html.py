@@ -62,7 +62,13 @@ def test_every_exposure_chart_has_data_and_later_stages_say_why(tiny):
     dates = [p["date"] for p in rd.policy_dates]
     assert {"2025-04-03", "2025-05-03", "2025-09-16"} <= set(dates)
     html = write_html(rd, tiny.parent / "r.html").read_text()
-    assert html.count("Not shown:") == sum(1 for c in charts(rd) if c.figure is None)
+    # no empty sections: a chart whose stage did not run is left out, and the reason is listed
+    # once under "Left out of this report"
+    missing = [c for c in charts(rd) if c.figure is None]
+    assert missing and all(f"id='sec-{c.id}'" not in html for c in missing)
+    left = html[html.index("id='sec-left-out'"):]
+    for stage in rd.notes:
+        assert f"<b>{stage}</b>" in left
 
 
 def test_monthly_duty_adds_up_to_the_year(tiny):
@@ -115,3 +121,83 @@ def test_plan_and_sharing_charts_when_the_planner_runs(tmp_path):
     shapley = gs[gs["method"] == "shapley"]
     # the split shares out exactly the alliance gain
     assert shapley["gain_share_usd"].sum() == pytest.approx(gs["alliance_gain_usd"].iloc[0])
+
+
+def _sections(html: str) -> list[str]:
+    return re.findall(r"<section id='sec-([\w-]+)'", html)
+
+
+def test_board_report_summary_first_names_colours_sources(tmp_path):
+    """The executive summary comes first and equals the tables; names, not ids; one colour per
+    company and per origin across charts; sources and assumptions at the end."""
+    pytest.importorskip("autoalliance.plan.testing")
+    from autoalliance.plan.testing import tiny_alliance
+
+    fp = tiny_alliance(tmp_path / "ta")
+    rd = build(fp, stages=("exposure", "plan", "sharing"))
+    html = write_html(rd, tmp_path / "r.html").read_text()
+    secs = _sections(html)
+    assert secs[0] == "summary" and secs[-1] == "sources"  # no assumption in this dataset
+    assert "assumptions" not in secs  # so no empty section for them
+    summary = html[html.index("id='sec-summary'"):html.index("</section>")]
+    pc = rd.tables["plan_companies"]
+    assert f"gains ${pc['gain_usd'].sum() / 1e6:,.1f}M over FY2026-FY2027" in summary
+    def m(v):  # $M to one decimal; a rounding of zero shows as 0.0, not -0.0
+        return "0.0" if round(v / 1e6, 1) == 0 else f"{v / 1e6:,.1f}"
+
+    for r in rd.tables["exposure_by_company"].itertuples():
+        assert f"<td>{m(r.tariff_cost_usd)}</td>" in summary
+    gs = rd.tables["gain_split"]
+    for v in gs["gain_share_usd"]:
+        assert f"<td>{m(v)}</td>" in summary
+    for r in rd.tables["plan_options"].itertuples():
+        assert (f"<b>{r.option}</b>" in summary) == bool(r.taken)
+    # names, not ids, in the charts
+    figs = {c.id: c.figure for c in charts(rd) if c.figure is not None}
+    trace_names = {t.name for f in figs.values() for t in f.data if t.name}
+    assert not trace_names & {"alpha", "beta", "JP", "US"}
+    assert "Alpha Motor" in trace_names and "Japan" in trace_names
+    # one colour per company in every chart; origins never share a company colour
+    company = {}
+    for f in (figs["gain-split"],):
+        for t in f.data:
+            company.setdefault(t.name, set()).add(t.marker.color)
+    for t in figs["unit-duty"].data:
+        if t.name.startswith("duty per unit, "):
+            company.setdefault(t.name.removeprefix("duty per unit, "), set()).add(
+                t.marker.color)
+    assert all(len(v) == 1 for v in company.values()) and len(company) == 2
+    origin = {t.marker.color for t in figs["duty-timeline"].data}
+    assert not origin & set().union(*company.values())
+    colours = rd.meta["colours"]["company"]
+    assert {next(iter(company["Alpha Motor"])), next(iter(company["Beta Motor"]))} == \
+        {colours["alpha"], colours["beta"]}
+    # sources and assumptions of the dataset, each once
+    n_src = len({s.strip() for t in fp.tables.values() if "source" in t
+                 for cell in t["source"].dropna() for s in str(cell).split(" | ") if s.strip()})
+    assert f"Sources ({n_src})" in html
+
+
+def test_sankey_shows_the_top_nameplates_and_groups_the_rest():
+    from autoalliance.report.charts import TOP_NAMEPLATES
+
+    fp = load_footprint()
+    rd = build(fp, stages=("exposure",))
+    fig = {c.id: c.figure for c in charts(rd)}["flows-today"]
+    labels = list(fig.data[0].node.label)
+    flows = rd.tables["flows_today"]
+    n = flows.loc[flows["units"] > 0, "nameplate"].nunique()
+    assert n > TOP_NAMEPLATES
+    grouped = f"{n - TOP_NAMEPLATES} other nameplates"
+    assert grouped in labels
+    top = flows.groupby("nameplate")["units"].sum().nlargest(TOP_NAMEPLATES).index
+    names = rd.meta["labels"]["nameplate"]
+    assert {names[x] for x in top} <= set(labels)
+    # every unit is still there: the links out of the nameplates carry all of today's units
+    src_nodes = set(range(TOP_NAMEPLATES + 1))
+    out = sum(v for s_, v in zip(fig.data[0].link.source, fig.data[0].link.value)
+              if s_ in src_nodes)
+    assert out == pytest.approx(flows["units"].sum())
+    # the calibration section's table equals `calibrate --json`
+    cal = json.loads(runner.invoke(app, ["calibrate", "--json"]).stdout)
+    assert rd.to_json()["tables"]["calibration"] == cal

@@ -28,8 +28,25 @@ class Chart:
     caption: str = ""
 
 
-def _company_colours(companies) -> dict[str, str]:
-    return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(sorted(set(companies)))}
+def _company_colours(companies, rd: ReportData | None = None) -> dict[str, str]:
+    """The report's colour of each company (the same in every chart)."""
+    fixed = ((rd.meta.get("colours") or {}).get("company") or {}) if rd else {}
+    spare = iter([c for c in PALETTE if c not in fixed.values()] * 4)
+    return {c: fixed.get(c) or next(spare) for c in sorted(set(companies))}
+
+
+def _origin_colours(origins, rd: ReportData) -> dict[str, str]:
+    fixed = (rd.meta.get("colours") or {}).get("origin") or {}
+    spare = iter(["#b5838d", "#ffd6a5", "#caffbf", "#9bf6ff", "#bdb2ff"] * 4)
+    return {o: fixed.get(o) or next(spare) for o in sorted(set(origins))}
+
+
+def name(rd: ReportData, kind: str, key) -> str:
+    """The name a reader knows (company name, plant name, "Nissan Rogue", "Japan") for an id."""
+    return ((rd.meta.get("labels") or {}).get(kind) or {}).get(key, str(key))
+
+
+TOP_NAMEPLATES = 12  # Sankey diagrams show the largest nameplates; the rest are grouped
 
 
 def duty_timeline(rd: ReportData) -> go.Figure | None:
@@ -43,19 +60,21 @@ def duty_timeline(rd: ReportData) -> go.Figure | None:
     t["month"] = pd.to_datetime(t["month"])
     companies = sorted(t["company"].unique())
     origins = sorted(t["origin"].unique())
-    colours = {o: PALETTE[i % len(PALETTE)] for i, o in enumerate(origins)}
+    colours = _origin_colours(origins, rd)
     fig = make_subplots(rows=len(companies), cols=1, shared_xaxes=True, vertical_spacing=0.06,
-                        subplot_titles=companies)
+                        subplot_titles=[name(rd, "company", c) for c in companies])
     for r, company in enumerate(companies, start=1):
         for origin in origins:
             g = t[(t["company"] == company) & (t["origin"] == origin)].sort_values("month")
             if g.empty or not g["duty_usd"].any():
                 continue
-            fig.add_bar(x=g["month"] + pd.Timedelta(days=14), y=g["duty_usd"], name=origin,
+            fig.add_bar(x=g["month"] + pd.Timedelta(days=14), y=g["duty_usd"],
+                        name=name(rd, "origin", origin),
                         legendgroup=origin, showlegend=r == 1 or origin not in
                         set(t.loc[t["company"].isin(companies[: r - 1]), "origin"]),
                         marker_color=colours[origin], row=r, col=1,
-                        hovertemplate=f"{company} · {origin}<br>%{{x|%b %Y}}<br>"
+                        hovertemplate=f"{name(rd, 'company', company)} · "
+                                      f"{name(rd, 'origin', origin)}<br>%{{x|%b %Y}}<br>"
                                       "%{y:$,.0f}<extra></extra>")
     dates = [pd.Timestamp(p["date"]) for p in rd.policy_dates]
     for d in dates:
@@ -81,18 +100,23 @@ def unit_duty_by_nameplate(rd: ReportData) -> go.Figure | None:
     t = t[t["units"] > 0]
     t["duty_per_unit_usd"] = t["duty_usd"] / t["units"]
     t = t.sort_values("duty_per_unit_usd")
-    colours = _company_colours(t["company"])
+    colours = _company_colours(t["company"], rd)
+    t["label"] = [name(rd, "nameplate", n) for n in t["nameplate"]]
+    t["company_name"] = [name(rd, "company", c) for c in t["company"]]
     fig = go.Figure()
-    fig.add_bar(y=t["nameplate"], x=t["duty_per_unit_usd"], orientation="h", name="duty per unit",
-                marker_color=[colours[c] for c in t["company"]],
-                customdata=t[["company", "units"]].to_numpy(),
-                hovertemplate="%{y} (%{customdata[0]})<br>duty %{x:$,.0f}/unit<br>"
-                              "%{customdata[1]:,.0f} units<extra></extra>")
-    fig.add_scatter(y=t["nameplate"], x=t["tariff_cost_per_unit_usd"], mode="markers",
+    for company, g in t.groupby("company", sort=True):
+        fig.add_bar(y=g["label"], x=g["duty_per_unit_usd"], orientation="h",
+                    name=f"duty per unit, {name(rd, 'company', company)}",
+                    marker_color=colours[company],
+                    customdata=g[["company_name", "units"]].to_numpy(),
+                    hovertemplate="%{y} (%{customdata[0]})<br>duty %{x:$,.0f}/unit<br>"
+                                  "%{customdata[1]:,.0f} units<extra></extra>")
+    fig.add_scatter(y=t["label"], x=t["tariff_cost_per_unit_usd"], mode="markers",
                     name="tariff cost per unit (added duty net of offset)",
                     marker=dict(color="#111", symbol="diamond", size=7))
     fig.update_layout(title=f"Duty per unit by nameplate, FY{rd.meta['fiscal_year']} "
                       "(bar colour: company)", xaxis_title="USD per unit",
+                      yaxis=dict(categoryorder="array", categoryarray=list(t["label"])),
                       height=max(400, 18 * len(t) + 120), **LAYOUT)
     return fig
 
@@ -114,39 +138,56 @@ def utilisation(rd: ReportData) -> go.Figure | None:
     """Vehicle plant utilisation: stated today, implied by the dataset's flows, and in the plan."""
     if not rd.has("utilisation_today"):
         return None
-    t = rd.tables["utilisation_today"].sort_values(["company", "plant"])
+    t = rd.tables["utilisation_today"].sort_values(["company", "plant"]).copy()
+    t["plant_id"] = t["plant"]
+    t["plant"] = [name(rd, "plant", p) for p in t["plant"]]
     fig = go.Figure()
     if t["utilisation_stated"].notna().any():
         fig.add_bar(x=t["plant"], y=t["utilisation_stated"], name="today (stated by source)",
-                    marker_color="#9aa9bd")
+                    marker_color="#d0d0d0")
     fig.add_bar(x=t["plant"], y=t["utilisation_flows"], name="today (dataset flows, its markets)",
-                marker_color="#1f5aa6")
+                marker_color="#8a8a8a")
     plan = _plan_utilisation(rd)
     if plan is not None:
-        p = t[["plant"]].merge(plan, on="plant", how="left")
+        p = t[["plant", "plant_id"]].merge(plan.rename(columns={"plant": "plant_id"}),
+                                           on="plant_id", how="left")
         fig.add_bar(x=p["plant"], y=p["plan"], name="alliance plan (last year)",
-                    marker_color="#c8102e")
+                    marker_color="#2b2b2b")
     fig.update_layout(barmode="group", title="Vehicle plant utilisation (share of capacity)",
                       yaxis=dict(tickformat=".0%", title="share of capacity"), **LAYOUT)
     return fig
 
 
-def sankey(flows: pd.DataFrame, title: str) -> go.Figure | None:
-    """Flows nameplate -> plant -> market (units)."""
+def sankey(flows: pd.DataFrame, title: str, rd: ReportData | None = None,
+           top: int = TOP_NAMEPLATES) -> go.Figure | None:
+    """Flows nameplate -> plant -> market (units): the ``top`` nameplates by units, the rest
+    grouped per plant as "other nameplates"."""
     if flows is None or len(flows) == 0:
         return None
-    f = flows[flows["units"] > 0]
-    a = f.groupby(["nameplate", "plant"], as_index=False)["units"].sum()
-    b = f.groupby(["plant", "market"], as_index=False)["units"].sum()
-    nodes = (list(dict.fromkeys(a["nameplate"])) + list(dict.fromkeys(a["plant"]))
+    f = flows[flows["units"] > 0].copy()
+    size = f.groupby("nameplate")["units"].sum().sort_values(ascending=False)
+    keep = set(size.index[:top])
+    rest = len(size) - len(keep)
+    label = (lambda kind, k: name(rd, kind, k)) if rd is not None else (lambda kind, k: str(k))
+    f["from"] = [label("nameplate", n) if n in keep else f"{rest} other nameplates"
+                 for n in f["nameplate"]]
+    f["via"] = [label("plant", p) for p in f["plant"]]
+    a = f.groupby(["from", "via"], as_index=False, sort=False)["units"].sum()
+    b = f.groupby(["via", "market"], as_index=False, sort=False)["units"].sum()
+    nodes = (list(dict.fromkeys(a["from"])) + list(dict.fromkeys(a["via"]))
              + ["→ " + m for m in dict.fromkeys(b["market"])])
     idx = {n: i for i, n in enumerate(nodes)}
-    src = [idx[n] for n in a["nameplate"]] + [idx[p] for p in b["plant"]]
-    dst = [idx[p] for p in a["plant"]] + [idx["→ " + m] for m in b["market"]]
+    src = [idx[n] for n in a["from"]] + [idx[p] for p in b["via"]]
+    dst = [idx[p] for p in a["via"]] + [idx["→ " + m] for m in b["market"]]
     val = list(a["units"]) + list(b["units"])
-    fig = go.Figure(go.Sankey(node=dict(label=nodes, pad=8, thickness=12),
+    company_of = dict(zip(flows["nameplate"], flows.get("company", pd.Series(dtype=str))))
+    colours = _company_colours([c for c in company_of.values() if isinstance(c, str)], rd)
+    by_label = {label("nameplate", n): colours.get(company_of.get(n), "#888")
+                for n in keep}
+    node_colours = [by_label.get(n, "#bbbbbb") for n in nodes]
+    fig = go.Figure(go.Sankey(node=dict(label=nodes, pad=8, thickness=12, color=node_colours),
                               link=dict(source=src, target=dst, value=val)))
-    fig.update_layout(title=title, height=max(500, 14 * len(nodes)), **LAYOUT)
+    fig.update_layout(title=title, height=max(500, 22 * len(nodes)), **LAYOUT)
     return fig
 
 
@@ -159,41 +200,61 @@ def _plan_flows(rd: ReportData) -> pd.DataFrame | None:
         f = f[f[year_col] == f[year_col].max()]
     if not {"nameplate", "plant", "market", "units"} <= set(f.columns):
         return None
+    if "company" not in f and rd.has("flows_today"):
+        np_co = rd.tables["flows_today"].drop_duplicates("nameplate").set_index("nameplate")
+        f["company"] = f["nameplate"].map(np_co["company"])
     return f
 
 
 def gain_split(rd: ReportData) -> go.Figure | None:
-    """Alliance gain and each partner's share of it under each sharing method."""
+    """Alliance gain and each partner's share of it under each sharing method (USD millions)."""
     if not rd.has("gain_split"):
         return None
     t = rd.tables["gain_split"]
-    colours = _company_colours(t["company"])
+    colours = _company_colours(t["company"], rd)
     fig = go.Figure()
     for company, g in t.groupby("company"):
-        fig.add_bar(x=g["method"], y=g["gain_share_usd"], name=company,
-                    marker_color=colours[company],
-                    hovertemplate="%{x}: %{y:$,.0f}<extra>" + company + "</extra>")
+        fig.add_bar(x=g["method"], y=g["gain_share_usd"] / 1e6,
+                    name=name(rd, "company", company), marker_color=colours[company],
+                    text=[f"{v / 1e6:,.1f}" for v in g["gain_share_usd"]],
+                    textposition="inside",
+                    hovertemplate="%{x}: %{y:,.1f} $M<extra>" + name(rd, "company", company)
+                    + "</extra>")
     gain = float(t["alliance_gain_usd"].iloc[0])
-    fig.update_layout(barmode="stack", title=f"Alliance gain {gain:,.0f} USD and its split "
-                      "(share of the gain over standalone profit)", yaxis_title="USD", **LAYOUT)
+    fig.update_layout(barmode="relative", title=f"Alliance gain ${gain / 1e6:,.1f}M and its "
+                      "split (each partner's profit over its standalone plan)",
+                      yaxis_title="USD millions", **LAYOUT)
     return fig
 
 
 def scenario_distributions(rd: ReportData) -> go.Figure | None:
-    """Distribution over scenarios of the alliance gain and of each partner's gain."""
+    """Each scenario's alliance gain and per-company numbers, one labelled row per scenario
+    (readable in print: the scenario names are the axis)."""
     if not rd.has("scenario_results"):
         return None
     t = rd.tables["scenario_results"]
     cols = [c for c in t.columns if c.endswith("_usd") and pd.api.types.is_numeric_dtype(t[c])]
     if not cols:
         return None
+    names = t["scenario"].astype(str) if "scenario" in t else pd.Series(
+        [f"scenario {i + 1}" for i in range(len(t))])
+    companies = list((rd.meta.get("labels") or {}).get("company", {}))
+    colours = _company_colours(companies, rd)
     fig = go.Figure()
-    for i, c in enumerate(cols):
-        fig.add_box(y=t[c], name=c.removesuffix("_usd"), boxpoints="all", jitter=0.4,
-                    text=t["scenario"] if "scenario" in t else None,
-                    marker_color=PALETTE[i % len(PALETTE)])
-    fig.update_layout(title=f"Across {len(t)} scenarios", yaxis_title="USD", showlegend=False,
-                      **LAYOUT)
+    for c in cols:
+        who = next((k for k in companies if f"_{k}_" in f"_{c}"), None)
+        colour = colours.get(who, "#111111") if who else "#111111"
+        label = c.removesuffix("_usd").replace("_", " ")
+        if who:
+            label = label.replace(who, name(rd, "company", who))
+        fig.add_scatter(x=t[c] / 1e6, y=names, mode="markers", name=label,
+                        marker=dict(color=colour, size=9,
+                                    symbol="diamond" if who is None else "circle"),
+                        hovertemplate="%{y}: %{x:,.1f} $M<extra>" + label + "</extra>")
+    fig.add_vline(x=0, line=dict(color="#444", width=1))
+    fig.update_layout(title=f"Across {len(t)} scenarios (USD millions)",
+                      xaxis_title="USD millions", height=max(380, 28 * len(t) + 160),
+                      legend=dict(orientation="h", y=-0.2), **LAYOUT)
     return fig
 
 
@@ -205,9 +266,9 @@ def tornado(rd: ReportData) -> go.Figure | None:
     base = float(t["metric_base"].iloc[0])
     fig = go.Figure()
     fig.add_bar(y=t["input"], x=t["metric_low"] - base, base=base, orientation="h",
-                name="input −20%", marker_color="#1f5aa6")
+                name="input −20%", marker_color="#5c677d")
     fig.add_bar(y=t["input"], x=t["metric_high"] - base, base=base, orientation="h",
-                name="input +20%", marker_color="#c8102e")
+                name="input +20%", marker_color="#c9ada7")
     fig.add_shape(type="line", x0=base, x1=base, y0=0, y1=1, yref="paper",
                   line=dict(color="#111", width=1))
     fig.update_layout(barmode="overlay", title="Sensitivity of the alliance gain: the "
@@ -223,10 +284,12 @@ SECTIONS = [
     ("utilisation", "Plant utilisation today and in the plan", "exposure", utilisation),
     ("flows-today", "Flows today: nameplate → plant → market", "exposure",
      lambda rd: sankey(rd.tables.get("flows_today"), "Flows today (units, FY"
-                       f"{rd.meta['fiscal_year']}): nameplate → plant → market")),
+                          f"{rd.meta['fiscal_year']}; the {TOP_NAMEPLATES} largest nameplates): "
+                       "nameplate → plant → market", rd)),
     ("flows-plan", "Flows in the alliance plan", "plan",
      lambda rd: sankey(_plan_flows(rd), "Flows in the alliance plan (units, last year of the "
-                       "horizon): nameplate → plant → market")),
+                       f"horizon; the {TOP_NAMEPLATES} largest nameplates): nameplate → plant → "
+                       "market", rd)),
     ("gain-split", "The alliance gain and its split", "sharing", gain_split),
     ("scenarios", "Scenario distributions", "scenarios", scenario_distributions),
     ("tornado", "Sensitivity of the alliance gain (tornado)", "sensitivity", tornado),

@@ -10,6 +10,7 @@ Money is in USD unless a column says ``_local``; units are vehicles a year.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -89,6 +90,87 @@ def utilisation_today(fp: Footprint, fy: int) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+#: Country names of the origins the datasets use (ISO 3166 alpha-2; ``other`` = the rest)
+COUNTRY_NAMES = {"US": "United States", "JP": "Japan", "MX": "Mexico", "CA": "Canada",
+                 "CN": "China", "TH": "Thailand", "KR": "South Korea", "GB": "United Kingdom",
+                 "DE": "Germany", "IN": "India", "other": "other countries"}
+#: One colour per company and one per origin, from two palettes that never share a colour,
+#: so a colour means the same thing in every chart of a report
+COMPANY_PALETTE = ["#1f3b73", "#b2182b", "#2a9d8f", "#6a3d9a", "#e76f51", "#264653",
+                   "#8d6e63", "#d81b60"]
+ORIGIN_PALETTE = {"US": "#9e9e9e", "JP": "#f4a261", "MX": "#8ab17d", "CA": "#e9c46a",
+                  "CN": "#c77dff", "TH": "#90e0ef", "KR": "#ffafcc", "GB": "#a3b18a",
+                  "other": "#cdb4db"}
+ORIGIN_SPARE = ["#b5838d", "#ffd6a5", "#caffbf", "#9bf6ff", "#bdb2ff"]
+
+
+def labels(fp: Footprint) -> dict[str, dict[str, str]]:
+    """Names for the ids a report shows: companies, plants, nameplates, origins."""
+    plants = {p: str(n).split(",")[0] for p, n in zip(fp.plants["plant"], fp.plants["name"])}
+    np_ = fp.nameplates
+    nameplates = {n: f"{b} {_pretty(n, b)}" for n, b in zip(np_["nameplate"], np_["brand"])}
+    origins = set(fp.plants["country"]) | set(fp.table("parts_content").get("origin", []))
+    short = [re.split(r",| \(", str(n))[0].strip() or c
+             for c, n in zip(fp.companies["company"], fp.companies["name"])]
+    return {"company": dict(zip(fp.companies["company"], short)),
+            "plant": plants, "nameplate": nameplates,
+            "origin": {o: COUNTRY_NAMES.get(o, o) for o in sorted(origins)}}
+
+
+def _pretty(nameplate: str, brand: str) -> str:
+    """``cr_v_hybrid`` -> ``CR-V Hybrid``; the brand is dropped when the id starts with it."""
+    words = nameplate.split("_")
+    if words and words[0].lower() == str(brand).lower():
+        words = words[1:] or words
+    out: list[str] = []
+    for w in words:
+        caps = len(w) <= 3 or any(ch.isdigit() for ch in w) or w in ("phev", "hev")
+        w = w.upper() if caps else w.capitalize()
+        if len(w) == 1 and out and len(out[-1]) <= 2:  # cr_v -> CR-V, gt_r -> GT-R
+            out[-1] = f"{out[-1]}-{w}"
+        else:
+            out.append(w)
+    return " ".join(out)
+
+
+def colours(fp: Footprint) -> dict[str, dict[str, str]]:
+    """The report's colour of each company and each origin."""
+    companies = sorted(fp.companies["company"])
+    origins = sorted(set(fp.plants["country"]) | set(fp.table("parts_content").get("origin",
+                                                                                   [])))
+    spare = iter(ORIGIN_SPARE * 4)
+    return {"company": {c: COMPANY_PALETTE[i % len(COMPANY_PALETTE)]
+                        for i, c in enumerate(companies)},
+            "origin": {o: ORIGIN_PALETTE.get(o) or next(spare) for o in origins}}
+
+
+def sources(fp: Footprint) -> pd.DataFrame:
+    """Every citation of the dataset once (rows cite several, separated by `` | ``), with the
+    tables that use it."""
+    rows: dict[str, set[str]] = {}
+    for name, t in fp.tables.items():
+        if "source" not in t:
+            continue
+        for cell in t["source"].dropna().astype(str):
+            for s in (x.strip() for x in cell.split(" | ")):
+                if s:
+                    rows.setdefault(s, set()).add(name)
+    return pd.DataFrame([{"source": s, "tables": ", ".join(sorted(v))}
+                         for s, v in sorted(rows.items())], columns=["source", "tables"])
+
+
+def assumptions(fp: Footprint) -> pd.DataFrame:
+    """Every distinct assumption of the dataset, with its table and how many rows state it."""
+    rows = []
+    for name, t in fp.tables.items():
+        if "assumption" not in t:
+            continue
+        a = t["assumption"].dropna().astype(str).str.strip()
+        for text, n in a[a != ""].value_counts(sort=False).items():
+            rows.append({"table": name, "assumption": text, "rows": int(n)})
+    return pd.DataFrame(rows, columns=["table", "assumption", "rows"])
+
+
 def _exposure_tables(fp: Footprint, fy: int, rd: ReportData) -> None:
     # the yearly tables go the same way as ``autoalliance exposure`` (so they equal its JSON to
     # the last digit); the monthly one sums the same duty in a different order
@@ -104,6 +186,10 @@ def _exposure_tables(fp: Footprint, fy: int, rd: ReportData) -> None:
     flows = flows.merge(fp.nameplates[["nameplate", "company"]], on="nameplate", how="left")
     rd.tables["flows_today"] = flows
     rd.policy_dates = policy_dates(fp, fy)
+    if len(fp.table("reported")):
+        from autoalliance.trade.calibration import calibrate
+
+        rd.tables["calibration"] = calibrate(fp)
 
 
 def build(fp: Footprint, fy: int | None = None, stages=STAGES,
@@ -120,7 +206,10 @@ def build(fp: Footprint, fy: int | None = None, stages=STAGES,
 
     fy = fp.base_year if fy is None else int(fy)
     rd = ReportData(meta={"dataset": fp.name, "inputs_hash": fp.content_hash(),
-                          "fiscal_year": int(fy)})
+                          "fiscal_year": int(fy), "labels": labels(fp),
+                          "colours": colours(fp)})
+    rd.tables["sources"] = sources(fp)
+    rd.tables["assumptions"] = assumptions(fp)
     steps = [s for s in STAGES if s in stages]
     cache: dict = {}
     for i, stage in enumerate(steps):
@@ -132,6 +221,9 @@ def build(fp: Footprint, fy: int | None = None, stages=STAGES,
         try:
             if stage == "plan":
                 rd.tables.update(st.plan_tables(fp, cache))
+                plan_result = cache.get("alliance_plan")
+                if plan_result is not None:
+                    rd.meta["plan_horizon"] = [int(y) for y in plan_result.horizon]
             elif stage == "sharing":
                 rd.tables.update(st.sharing_tables(fp, cache))
             elif stage == "scenarios":

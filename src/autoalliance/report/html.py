@@ -2,6 +2,11 @@
 
 The key numbers are embedded as JSON in ``<script type="application/json" id="report-data">``
 with the same shapes as the CLI's ``--json`` output, so a reader (or a test) can check them.
+
+Order: an executive summary (tariff cost against what each company reported, the alliance gain
+and its split, the options taken, the scenarios in which the alliance still pays), the
+calibration, the charts of the stages that ran, what was left out and why, then the sources and
+assumptions of the dataset. Print-ready: navigation hidden, sections kept on one page.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import html
 import json
 from pathlib import Path
 
+import pandas as pd
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
@@ -25,6 +31,13 @@ table{border-collapse:collapse;font-size:.9em}td,th{padding:3px 10px;border-bott
 text-align:right}td:first-child,th:first-child{text-align:left}
 .note{background:#f6f6f0;border-left:4px solid #c9b458;padding:8px 12px;color:#555}
 .meta{color:#666;font-size:.9em}nav a{margin-right:12px}
+.summary{background:#f4f6fa;border:1px solid #d8dee9;padding:4px 18px 12px}
+.summary li{margin:4px 0}.big{font-size:1.15em;font-weight:bold}
+.appendix{font-size:.8em;color:#444}.appendix li{margin:2px 0;word-break:break-word}
+.swatch{display:inline-block;width:.8em;height:.8em;margin-right:4px;vertical-align:baseline}
+@media print{nav{display:none}body{max-width:none;padding:0}section{break-inside:avoid}
+h2{break-after:avoid}.js-plotly-plot .modebar{display:none}#sec-sources{break-before:page}}
+@page{size:A4 landscape;margin:12mm}
 """
 
 
@@ -43,7 +56,7 @@ def _summary_table(rd: ReportData) -> str:
         return ""
     t = rd.tables["exposure_by_company"]
     rows = "".join(
-        f"<tr><td>{html.escape(str(r.company))}</td><td>{r.units:,.0f}</td>"
+        f"<tr><td>{_name(rd, 'company', r.company)}</td><td>{r.units:,.0f}</td>"
         f"<td>{_money(r.duty_usd)}</td><td>{_money(r.added_duty_usd)}</td>"
         f"<td>{_money(r.offset_usd)}</td><td>{_money(r.tariff_cost_usd)}</td>"
         f"<td>{r.tariff_cost_per_unit_usd:,.0f}</td>"
@@ -56,22 +69,169 @@ def _summary_table(rd: ReportData) -> str:
             "preference rates alone would charge, net of the US-assembly offset.</p>")
 
 
+def _m(v) -> str:
+    return f"{v / 1e6 + 0.0:,.1f}".replace("-0.0", "0.0") if abs(v) < 5e4 else f"{v / 1e6:,.1f}"
+
+
+def _name(rd: ReportData, kind: str, key) -> str:
+    return html.escape(((rd.meta.get("labels") or {}).get(kind) or {}).get(key, str(key)))
+
+
+def _swatch(rd: ReportData, company: str) -> str:
+    c = ((rd.meta.get("colours") or {}).get("company") or {}).get(company, "#888")
+    return f"<span class='swatch' style='background:{c}'></span>"
+
+
+def latest_calibration(rd: ReportData) -> pd.DataFrame:
+    """The latest reported figure of each company against the model (the summary's rows)."""
+    if not rd.has("calibration"):
+        return pd.DataFrame()
+    c = rd.tables["calibration"]
+    c = c[c["latest"].astype(bool)] if "latest" in c else c.drop_duplicates("company",
+                                                                             keep="last")
+    return c.reset_index(drop=True)
+
+
+def summary(rd: ReportData) -> str:
+    """The executive summary: only what the stages that ran can say."""
+    items = []
+    fy = rd.meta["fiscal_year"]
+    if rd.has("exposure_by_company"):
+        cal = latest_calibration(rd).set_index("company") if rd.has("calibration") else None
+        rows = []
+        for r in rd.tables["exposure_by_company"].itertuples(index=False):
+            rep = ""
+            if cal is not None and r.company in cal.index:
+                x = cal.loc[r.company]
+                band = ("" if pd.isna(x["tolerance"]) else
+                        (" (inside its band)" if bool(x["within_band"]) else " (outside its "
+                         "band)"))
+                rep = (f"{x['reported'] / 1e9:,.0f}bn {html.escape(str(x['currency']))} "
+                       f"reported on {pd.Timestamp(x['as_of']):%d %b %Y}; ratio "
+                       f"{x['ratio']:.2f}{band}")
+            rows.append(f"<tr><td>{_swatch(rd, r.company)}{_name(rd, 'company', r.company)}"
+                        f"</td><td>{_m(r.tariff_cost_usd)}</td><td>"
+                        f"{r.tariff_cost_local / 1e9:,.1f}bn {html.escape(str(r.currency))}"
+                        f"</td><td>{rep or '–'}</td></tr>")
+        items.append(f"<p class='big'>Tariff cost, FY{fy}: modelled against what each company "
+                     "reported</p><table id='summary-cost'><tr><th>company</th><th>tariff "
+                     "cost, $M</th><th>in its currency</th><th>latest reported (in scope)</th>"
+                     "</tr>" + "".join(rows) + "</table>")
+    if rd.has("plan_companies"):
+        pc = rd.tables["plan_companies"]
+        gain = float(pc["gain_usd"].sum())
+        split = ", ".join(f"{_name(rd, 'company', r.company)} {_m(r.gain_usd)}"
+                          for r in pc.itertuples(index=False))
+        hz = rd.meta.get("plan_horizon")
+        when = f"FY{hz[0]}-FY{hz[1]}" if hz else "the plan's horizon"
+        items.append(f"<p class='big' id='summary-gain'>The alliance gains ${_m(gain)}M over "
+                     f"{when}</p><p>Gain over each partner's standalone plan, $M: "
+                     f"{split} (every partner at or above its standalone profit).</p>")
+    if rd.has("gain_split"):
+        gs = rd.tables["gain_split"]
+        piv = gs.pivot_table(index="company", columns="method", values="gain_share_usd")
+        head = "".join(f"<th>{html.escape(m)}</th>" for m in piv.columns)
+        body = "".join(f"<tr><td>{_swatch(rd, c)}{_name(rd, 'company', c)}</td>"
+                       + "".join(f"<td>{_m(v)}</td>" for v in row) + "</tr>"
+                       for c, row in piv.iterrows())
+        items.append("<p>A fair split of the gain, $M:</p><table id='summary-split'><tr>"
+                     f"<th>company</th>{head}</tr>{body}</table>")
+    if rd.has("plan_options"):
+        o = rd.tables["plan_options"]
+        taken = o[o["taken"].astype(bool)] if "taken" in o else o.iloc[0:0]
+        if len(taken):
+            lis = "".join(
+                f"<li><b>{html.escape(str(r.option))}</b> ({html.escape(str(r.kind))}): "
+                f"{_name(rd, 'company', r.host)} for {_name(rd, 'company', r.owner)} from "
+                f"FY{int(r.first_year)}, {r.covered_units:,.0f} units over the horizon</li>"
+                for r in taken.itertuples(index=False))
+            items.append(f"<p>Options the alliance plan takes:</p><ul id='summary-options'>"
+                         f"{lis}</ul>")
+        else:
+            items.append("<p id='summary-options'>The alliance plan takes no collaboration "
+                         "option.</p>")
+    if rd.has("scenario_results") and "alliance_gain_usd" in rd.tables["scenario_results"]:
+        t = rd.tables["scenario_results"].dropna(subset=["alliance_gain_usd"])
+        pays = t[t["alliance_gain_usd"] > 0]
+        not_ = t[t["alliance_gain_usd"] <= 0]
+        names = ", ".join(html.escape(str(x)) for x in pays.get("scenario", []))
+        items.append(f"<p id='summary-scenarios'>The alliance still pays in {len(pays)} of "
+                     f"{len(t)} scenarios" + (f": {names}" if names else "") + "."
+                     + (" It does not in: " + ", ".join(html.escape(str(x)) for x in
+                                                        not_.get("scenario", [])) + "."
+                        if len(not_) else "") + "</p>")
+    if not items:
+        return ""
+    return ("<section id='sec-summary' class='summary'><h2 id='summary'>Executive summary</h2>"
+            + "".join(items) + "<p class='meta'>USD millions unless stated. Tariff cost = duty "
+            "above what MFN or preference rates alone would charge, net of the US-assembly "
+            "offset.</p></section>")
+
+
+def calibration(rd: ReportData) -> str:
+    if not rd.has("calibration"):
+        return ""
+    c = rd.tables["calibration"]
+    rows = "".join(
+        f"<tr><td>{_name(rd, 'company', r.company)}</td><td>{pd.Timestamp(r.as_of):%Y-%m-%d}"
+        f"</td><td>{r.reported_total / 1e9:,.1f}</td><td>{r.reported / 1e9:,.1f}</td>"
+        f"<td>{r.modelled / 1e9:,.1f}</td><td>{r.ratio:.2f}</td><td>"
+        + ("" if pd.isna(r.tolerance) else f"±{r.tolerance:.0%} "
+           + ("inside" if bool(r.within_band) else "outside"))
+        + f"</td><td>{html.escape(str(r.currency))}</td></tr>"
+        for r in c.itertuples(index=False))
+    return ("<section id='sec-calibration'><h2 id='calibration'>Calibration: the model against "
+            "every reported figure</h2><table id='calibration-table'><tr><th>company</th>"
+            "<th>published on</th><th>published (bn)</th><th>in scope (bn)</th>"
+            "<th>modelled (bn)</th><th>ratio</th><th>band</th><th>currency</th></tr>" + rows +
+            "</table><p class='meta'>In scope = the published figure less what the model does "
+            "not cover (e.g. motorcycles). The latest figure of each company is checked "
+            "against its band.</p></section>")
+
+
+def appendix(rd: ReportData) -> str:
+    out = []
+    if rd.has("sources"):
+        lis = "".join(f"<li>{html.escape(r.source)} <i>({html.escape(r.tables)})</i></li>"
+                      for r in rd.tables["sources"].itertuples(index=False))
+        out.append(f"<section id='sec-sources' class='appendix'><h2 id='sources'>Sources "
+                   f"({len(rd.tables['sources'])})</h2><ol>{lis}</ol></section>")
+    if rd.has("assumptions"):
+        a = rd.tables["assumptions"]
+        parts = []
+        for table, g in a.groupby("table", sort=False):
+            lis = "".join(f"<li>{html.escape(r.assumption)}"
+                          + (f" <i>({r.rows} rows)</i>" if r.rows > 1 else "") + "</li>"
+                          for r in g.itertuples(index=False))
+            parts.append(f"<h3>{html.escape(str(table))}</h3><ul>{lis}</ul>")
+        out.append("<section id='sec-assumptions' class='appendix'><h2 id='assumptions'>"
+                   f"Assumptions ({len(a)})</h2>" + "".join(parts) + "</section>")
+    return "".join(out)
+
+
 def render(rd: ReportData, title: str | None = None) -> str:
     """The report as one HTML string."""
     title = title or f"autoalliance report: {rd.meta['dataset']}, FY{rd.meta['fiscal_year']}"
     parts = []
-    nav = []
+    nav = ["<a href='#summary'>Summary</a>"] if summary(rd) else []
+    if rd.has("calibration"):
+        nav.append("<a href='#calibration'>Calibration</a>")
     for ch in charts(rd):
+        if ch.figure is None:
+            continue  # no empty sections: what was left out is listed once, with the reason
         nav.append(f"<a href='#{ch.id}'>{html.escape(ch.title)}</a>")
         parts.append(f"<section id='sec-{ch.id}'><h2 id='{ch.id}'>{html.escape(ch.title)}</h2>")
-        if ch.figure is not None:
-            parts.append(pio.to_html(ch.figure, full_html=False, include_plotlyjs=False,
-                                     div_id=f"chart-{ch.id}",
-                                     config={"displaylogo": False, "responsive": True}))
-        else:
-            why = rd.notes.get(ch.stage, "its stage did not run for this report")
-            parts.append(f"<p class='note'>Not shown: {html.escape(why)}</p>")
+        parts.append(pio.to_html(ch.figure, full_html=False, include_plotlyjs=False,
+                                 div_id=f"chart-{ch.id}",
+                                 config={"displaylogo": False, "responsive": True}))
         parts.append("</section>")
+    left = ""
+    if rd.notes:
+        lis = "".join(f"<li><b>{html.escape(stage)}</b>: {html.escape(why)}</li>"
+                      for stage, why in rd.notes.items())
+        left = ("<section id='sec-left-out'><h2 id='left-out'>Left out of this report</h2>"
+                f"<ul class='note'>{lis}</ul></section>")
+    nav += ["<a href='#sources'>Sources</a>", "<a href='#assumptions'>Assumptions</a>"]
     meta = (f"dataset <b>{html.escape(str(rd.meta['dataset']))}</b> · inputs hash "
             f"<code>{html.escape(rd.meta['inputs_hash'][:12])}</code> · autoalliance "
             f"{html.escape(__version__)}")
@@ -82,9 +242,9 @@ def render(rd: ReportData, title: str | None = None) -> str:
         f"<script type='application/json' id='report-data'>{_json_script(rd.to_json())}</script>"
         "</head><body>"
         f"<h1>{html.escape(title)}</h1><p class='meta'>{meta}</p>"
-        f"<nav>{' '.join(nav)}</nav>"
-        f"<h2>Tariff cost by company</h2>{_summary_table(rd)}"
-        + "".join(parts) + "</body></html>")
+        f"<nav>{' '.join(nav)}</nav>" + summary(rd) + calibration(rd)
+        + f"<section id='sec-exposure-table'><h2>Tariff cost by company</h2>{_summary_table(rd)}"
+        "</section>" + "".join(parts) + left + appendix(rd) + "</body></html>")
 
 
 def write(rd: ReportData, path: str | Path, title: str | None = None) -> Path:
