@@ -41,32 +41,13 @@ def option_effects(fp: Footprint) -> pd.DataFrame:
 
 
 def _png(fig, path: Path) -> str | None:
-    """Figure to PNG through Debian's chromium (Playwright); None when it is not available."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
-    if not Path("/usr/bin/chromium").exists():
-        return None
-    import tempfile
+    """Figure to PNG through Kaleido; None (the figure is left out of the text, with the reason
+    printed) when no browser is available to it."""
+    from autoalliance.report.images import browser, write_image
 
-    import plotly.io as pio
-
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-    with tempfile.TemporaryDirectory() as tmp:
-        page_file = Path(tmp) / "fig.html"
-        pio.write_html(fig, page_file, include_plotlyjs=True, full_html=True,
-                       default_width=1100, default_height=fig.layout.height or 500)
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
-            page = b.new_page(viewport={"width": 1150, "height": int(fig.layout.height or 500)
-                                        + 40})
-            page.goto(page_file.as_uri())
-            page.wait_for_selector(".js-plotly-plot")
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(path), full_page=True)
-            b.close()
+    if browser() is None:
+        return None
+    write_image(fig, path, width=1100)
     return path.name
 
 
