@@ -12,7 +12,7 @@ def test_api_doc_runs(tmp_path, monkeypatch):
     assert len(blocks) >= 6
     ns: dict = {}
     for i, code in enumerate(blocks):
-        exec(compile(code, f"{DOC.name}[block {i + 1}]", "exec"), ns)  # noqa: S102
+        exec(compile(code, f"{DOC.name}[block {i + 1}]", "exec"), ns)
     # the constraint bit: closing Alpha's Japanese plant in FY2027 cannot raise joint profit,
     # and the sweep stored one run per scenario
     assert ns["joint_constrained"] <= ns["joint"] + 1
