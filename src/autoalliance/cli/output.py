@@ -266,3 +266,19 @@ def progress_status(what: str):
                   console=err_console, transient=True) as p:
         p.add_task(what, total=None)
         yield p
+
+
+@contextmanager
+def progress_steps(what: str):
+    """A bar on stderr for a job that reports ``(label, share_done)``; yields that callback."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                  TextColumn("{task.fields[step]}"), TimeElapsedColumn(), console=err_console,
+                  transient=True) as p:
+        task = p.add_task(what, total=1.0, step="")
+
+        def tell(label: str, done: float) -> None:
+            p.update(task, completed=done, step=label)
+
+        yield tell

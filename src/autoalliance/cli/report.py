@@ -10,7 +10,7 @@ from rich.markup import escape
 
 
 def register(app: typer.Typer) -> None:
-    from autoalliance.cli.output import console, handles_errors, print_json
+    from autoalliance.cli.output import console, handles_errors, print_json, progress_steps
 
     @app.command()
     @handles_errors
@@ -40,7 +40,9 @@ def register(app: typer.Typer) -> None:
 
         fp, scenario_results = resolve(source)
         wanted = tuple(s.strip() for s in stages.split(",") if s.strip())
-        rd = build(fp, fy=fy, stages=wanted, scenario_results=scenario_results)
+        with progress_steps("report") as tell:
+            rd = build(fp, fy=fy, stages=wanted, scenario_results=scenario_results,
+                       progress=tell)
         if out is None and xlsx is None:
             out = Path("report.html")
         if out is not None:
@@ -82,5 +84,6 @@ def register(app: typer.Typer) -> None:
         """Write the Nissan-Honda case study (markdown, figures, tables) from the dataset."""
         from autoalliance.report.casestudy import write
 
-        md = write(path, out)
+        with progress_steps("case study") as tell:
+            md = write(path, out, progress=tell)
         console.print(f"[green]wrote[/] {md}")

@@ -4,6 +4,7 @@ above its standalone profit), and explaining a plan that has no solution in the 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 
@@ -49,10 +50,18 @@ def _run(m, settings: Settings) -> str:
     if settings.solver != "highs":
         raise AutoallianceError(f"solver {settings.solver!r} is not supported; the planner "
                                 "needs a MILP solver and uses highs")
-    with _quiet():
-        _, cond = m.solve(solver_name="highs", progress=False, output_flag=False,
-                          log_to_console=False,
-                          mip_rel_gap=settings.mip_rel_gap, time_limit=settings.time_limit_s)
+    # the planner explains an infeasible plan itself (InfeasiblePlan); linopy's own
+    # "Optimization potentially failed ... infeasible" warning would only be noise on stderr
+    linopy_log = logging.getLogger("linopy.constants")
+    level = linopy_log.level
+    linopy_log.setLevel(logging.ERROR)
+    try:
+        with _quiet():
+            _, cond = m.solve(solver_name="highs", progress=False, output_flag=False,
+                              log_to_console=False, mip_rel_gap=settings.mip_rel_gap,
+                              time_limit=settings.time_limit_s)
+    finally:
+        linopy_log.setLevel(level)
     return str(cond)
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -66,16 +67,23 @@ def _md_table(frame: pd.DataFrame, money: list[str] = (), share: list[str] = ())
                           for r in f.itertuples(index=False))
 
 
-def write(path: str | Path | None = None, out: str | Path = "docs") -> Path:
-    """Write ``out/nissan-honda.md``, ``out/casestudy/*.csv`` and ``out/img/cs-*.png``."""
+def write(path: str | Path | None = None, out: str | Path = "docs",
+          progress: Callable[[str, float], None] | None = None) -> Path:
+    """Write ``out/nissan-honda.md``, ``out/casestudy/*.csv`` and ``out/img/cs-*.png``.
+    ``progress(label, share_done)`` is told each step."""
+    step = progress or (lambda label, done: None)
     fp = load_footprint(path)
     out = Path(out)
     tables_dir, img = out / "casestudy", out / "img"
     tables_dir.mkdir(parents=True, exist_ok=True)
     img.mkdir(parents=True, exist_ok=True)
-    rd = build(fp, stages=("exposure", "plan", "sharing", "scenarios"))
+    rd = build(fp, stages=("exposure", "plan", "sharing", "scenarios"),
+               progress=lambda label, done: step(f"report stage: {label}", 0.6 * done))
+    step("calibration", 0.6)
     cal = calibrate(fp)
+    step("each collaboration option alone", 0.65)
     effects = option_effects(fp)
+    step("figures and text", 0.9)
     saved = {"exposure_by_company": rd.tables["exposure_by_company"],
              "exposure_by_origin": rd.tables["exposure_by_origin"], "calibration": cal,
              "option_effects": effects}
