@@ -160,3 +160,54 @@ def test_validate_defaults_to_bundled_dataset():
     r = run("validate", "--json")
     out = json.loads(r.stdout)
     assert out["valid"] and out["path"].endswith("nissan_honda_2025")
+
+
+def test_montecarlo_times_one_sample_then_estimates(tmp_path):
+    import yaml
+
+    d = write_tables(tiny_tables(), tmp_path / "tiny")
+    spec = {"set": "mcset", "stages": ["exposure"], "scenarios": [
+        {"name": "holds"},
+        {"name": "lapse", "overrides": {"measures": {"set": [
+            {"where": {"measure": ["japan_vehicles", "japan_parts"]},
+             "values": {"end": "2025-09-30"}}]}}}],
+        "montecarlo": {"samples": 4, "seed": 7, "start": "2025-10-01", "quarters": 2,
+                       "regime": {"states": ["holds", "lapse"], "initial": "holds",
+                                  "transition": {"holds": {"holds": 0.5, "lapse": 0.5},
+                                                 "lapse": {"lapse": 1.0}}}}}
+    f = tmp_path / "mc.yaml"
+    f.write_text(yaml.safe_dump(spec, sort_keys=False))
+    r = run("montecarlo", f, "--dataset", d, "--store", tmp_path / "s.duckdb", "--json")
+    assert "one sample took" in r.stderr and "the other 3 on 1 worker(s) should take" in r.stderr
+    out = json.loads(r.stdout)
+    assert out["sweep"]["total"] == 4 and out["sweep"]["written"] == 4
+    q = {(x["company"], x["metric"]): x for x in out["quantiles"]}
+    assert q[("acme", "tariff_cost_usd")]["n"] == 4
+    text = run("montecarlo", f, "--dataset", d, "--store", tmp_path / "s.duckdb").stdout
+    assert_uncut(text)
+    runs = run("runs", "--store", tmp_path / "s.duckdb")
+    assert_uncut(runs.stdout)
+    listed = json.loads(run("runs", "--store", tmp_path / "s.duckdb", "--json").stdout)
+    # the time of day is kept (YYYY-MM-DDTHH:MM:SS)
+    assert all(re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$", x["finished_at"])
+               for x in listed["runs"])
+
+
+def test_robust_table_uncut(ally, tmp_path):
+    import yaml
+
+    spec = {"set": "japan_deal", "horizon": [2026, 2027], "scenarios": [
+        {"name": f"japan_deal_rate_{r:.2f}", "overrides": {"measures": {"set": [
+            {"where": {"measure": "japan_vehicles"}, "values": {"rate": r}}]}}}
+        for r in (0.10, 0.25)]}
+    f = tmp_path / "r.yaml"
+    f.write_text(yaml.safe_dump(spec, sort_keys=False))
+    r = run("robust", f, "--dataset", ally)
+    assert_uncut(r.stdout)
+    js = json.loads(run("robust", f, "--dataset", ally, "--json").stdout)
+    got = cells(r.stdout)
+    for s in js["scenarios"]:
+        # scenario names may fold over lines but are never cut: every piece is in the table
+        assert s["scenario"][:10] in r.stdout.replace("\n", "")
+        for k in ("perfect_foresight_usd", "robust_usd", "base_plan_usd", "robust_regret_usd"):
+            assert f"{s[k] / 1e6:,.1f}" in got, k

@@ -358,13 +358,20 @@ def register(app: typer.Typer) -> None:
         if how is Format.csv:
             print_csv(res.companies)
             return
-        usd = {c: money for c in res.companies.columns if c.endswith("_usd")}
-        console.print(table(f"Robust plan ({objective.value}) over {sset.name}: expected profit by "
-                            "company (USD in millions)", res.companies, usd))
-        usd = {c: money for c in res.scenarios.columns if c.endswith("_usd")}
-        usd["probability"] = lambda v: f"{v:.2f}"
+        m = lambda v: money(v, 1e6, "")  # noqa: E731
+
+        def in_millions(frame):
+            cols = {c: c.removesuffix("_usd") + "_$M" for c in frame.columns
+                    if c.endswith("_usd")}
+            return frame.rename(columns=cols), {c: m for c in cols.values()}
+
+        shown, fmt_ = in_millions(res.companies)
+        console.print(table(f"Robust plan ({objective.value}) over {sset.name}: expected profit "
+                            "by company (USD millions)", shown, fmt_))
+        shown, fmt_ = in_millions(res.scenarios)
+        fmt_["probability"] = lambda v: f"{v:.2f}"
         console.print(table(f"Joint profit and regret by scenario; base plan = optimised for "
-                            f"{base.name} (USD in millions)", res.scenarios, usd))
+                            f"{base.name} (USD millions)", shown, fmt_))
         console.print(table("First-stage choices", res.choices, {}))
         if not res.base_ir_holds:
             console.print("[yellow]the base-case plan's choices leave a partner below its "
