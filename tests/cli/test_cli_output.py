@@ -56,22 +56,22 @@ def ally(tmp_path_factory):
 
 def test_exposure_numbers_whole_at_80_columns(tiny):
     text = run("exposure", tiny, "--fy", "2025", "--fy", "2026", "--by", "origin",
-               "--by", "line").stdout
+               "--by", "goods").stdout
     assert_uncut(text)
     rows = json.loads(run("exposure", tiny, "--fy", "2025", "--fy", "2026", "--by", "origin",
-                          "--by", "line", "--json").stdout)
+                          "--by", "goods", "--json").stdout)
     got = cells(text)
     for r in rows:  # each number, formatted by hand, is a whole cell of the table
         assert f"{r['tariff_cost_usd'] / 1e6:,.1f}" in got
         assert f"{r['units']:,.0f}" in got
         assert f"FY{r['fiscal_year']}" in got
-    # imported vehicles, imported parts of vehicles built in the market, and the offset apart
-    lines = {(r["origin"], r["line"]) for r in rows}
-    assert {("JP", "imported vehicles"), ("JP", "imported parts"),
-            ("US", "assembly offset")} <= lines
-    offset = [r for r in rows if r["line"] == "assembly offset"]
+    # --by repeats: imported vehicles, imported parts of vehicles built in the market, and the
+    # offset apart, per origin
+    lines = {(r["origin"], r["goods"]) for r in rows}
+    assert {("JP", "vehicle"), ("JP", "own_part"), ("US", "offset")} <= lines
+    offset = [r for r in rows if r["goods"] == "offset"]
     assert all(r["added_duty_usd"] == 0 and r["offset_usd"] <= 0 for r in offset)
-    assert all(r["offset_usd"] == 0 for r in rows if r["line"] != "assembly offset")
+    assert all(r["offset_usd"] == 0 for r in rows if r["goods"] != "offset")
 
 
 def test_exposure_by_month_is_year_month(tiny):
@@ -138,7 +138,7 @@ def test_plan_and_share_tables_uncut_and_files(ally, tmp_path):
 
 
 def test_help_lists_choices_and_documents_every_option():
-    for cmd, choices in (("exposure", ["company", "origin", "line", "month"]),
+    for cmd, choices in (("exposure", ["company", "origin", "goods", "month"]),
                          ("plan", ["standalone", "alliance"]),
                          ("share", ["shapley", "nash", "leastcore", "nucleolus"]),
                          ("robust", ["expected", "cvar"])):

@@ -80,16 +80,21 @@ def test_guide_steps_calibrate_to_the_hand_worked_figure(tmp_path):
     prt = (0 + months_weight(3, 31) * .25 + 3 * .25 + (months_weight(16, 30) * .125
            + (1 - months_weight(16, 30)) * .25) + 6 * .125) / 12
     parts = units * us_share * 0.78 * msrp * jp_parts * prt
-    # the offset (3.75% of MSRP from 3 April) is larger than the parts duty: capped there
-    offset_credit = units * us_share * msrp * 0.0375 * (months_weight(3, 30) + 11) / 12
-    assert offset_credit > parts
-    expected_usd = vehicles + parts - parts
+    # the guide's defaults: the maker imports half the parts itself (own_import_share 0.5),
+    # its suppliers import the rest and pass on 0.8 of their duty
+    own, supplier = 0.5 * parts, 0.5 * 0.8 * parts
+    # the offset (3.75% of MSRP on cars assembled from 1 November 2025, its claims_from date in
+    # the bundled rules: 5 of the 12 months) is larger than the own parts duty: capped there
+    offset_credit = units * us_share * msrp * 0.0375 * 5 / 12
+    assert offset_credit > own
+    expected_usd = vehicles + own + supplier - own
 
-    r = runner.invoke(app, ["exposure", str(d), "--by", "line", "--json"])
-    rows = {x["line"]: x for x in json.loads(r.stdout)}
-    assert rows["imported vehicles"]["tariff_cost_usd"] == pytest.approx(vehicles, rel=1e-9)
-    assert rows["imported parts"]["added_duty_usd"] == pytest.approx(parts, rel=1e-9)
-    assert rows["assembly offset"]["offset_usd"] == pytest.approx(-parts, rel=1e-9)
+    r = runner.invoke(app, ["exposure", str(d), "--by", "goods", "--json"])
+    rows = {x["goods"]: x for x in json.loads(r.stdout)}
+    assert rows["vehicle"]["tariff_cost_usd"] == pytest.approx(vehicles, rel=1e-9)
+    assert rows["own_part"]["added_duty_usd"] == pytest.approx(own, rel=1e-9)
+    assert rows["supplier_part"]["tariff_cost_usd"] == pytest.approx(supplier, rel=1e-9)
+    assert rows["offset"]["offset_usd"] == pytest.approx(-own, rel=1e-9)
     assert sum(x["tariff_cost_usd"] for x in rows.values()) == pytest.approx(expected_usd)
 
     r = runner.invoke(app, ["calibrate", str(d), "--json"])

@@ -37,8 +37,12 @@ def _company_rows(c: str) -> dict[str, list[dict]]:
     us, jp, suv = f"{c}_us_plant", f"{c}_jp_plant", f"{c}_compact_suv"
     return {
         "companies": [dict(company=c, name=c.replace("_", " ").title(), currency="JPY",
-                           fiscal_year_start_month=4, source="",
-                           assumption=EXAMPLE + "Japanese makers' fiscal year starts in April.")],
+                           fiscal_year_start_month=4, supplier_pass_through=0.8,
+                           offset_to_suppliers=0.0, source="",
+                           assumption=EXAMPLE + "Japanese makers' fiscal year starts in April. "
+                           "Default method: suppliers pass on 0.8 of the duty on parts they "
+                           "import; the assembly offset cancels only the maker's own parts duty "
+                           "(offset_to_suppliers 0) unless it names suppliers as importers.")],
         "plants": [
             dict(plant=us, company=c, name=f"{c.title()} US assembly plant", country="US",
                  kind="vehicle", capacity_units=200000.0, utilisation=0.8, platforms=f"{c}_cd",
@@ -84,9 +88,11 @@ def _company_rows(c: str) -> dict[str, list[dict]]:
                  f"USMCA-qualifying Mexican or Canadian plant: US content "
                  f"{US_CONTENT_OF_USMCA_VEHICLES}, no export-price cut.")],
         "parts_content": [dict(plant=us, origin="JP", usmca_compliant="false", share=0.12,
-                               source="", assumption=EXAMPLE + "Share of the US plant's "
-                               "ex-factory value imported from Japan; one row per origin "
-                               "(Mexican and Canadian parts usmca_compliant=true are exempt).")],
+                               own_import_share=0.5, source="",
+                               assumption=EXAMPLE + "Share of the US plant's ex-factory value "
+                               "imported from Japan; one row per origin (Mexican and Canadian "
+                               "parts usmca_compliant=true are exempt). Default: the maker imports "
+                               "half itself (own_import_share 0.5), its suppliers the rest.")],
         "revenue": [dict(nameplate=suv, market="US", net_price_usd=round(0.85 * msrp, 2),
                          source="", assumption=EXAMPLE + "Planner only. Net price = what the "
                          "maker receives: transaction price less incentives and dealer margin; "
@@ -95,11 +101,15 @@ def _company_rows(c: str) -> dict[str, list[dict]]:
                          source="", assumption=EXAMPLE + "Planner only. The bundled dataset's "
                          "anchor: Nissan spent $170M to retool Canton for the 2019 Altima.")],
         "reported": [dict(company=c, metric="tariff_cost", period="FY2025",
-                          as_of="2025-11-10", value=40e9, currency="JPY",
+                          as_of="2025-11-10", basis="net", countermeasures="before",
+                          value=40e9, currency="JPY",
                           out_of_scope_share=0.0, tolerance=0.3, source="",
                           assumption=EXAMPLE + "The company's published tariff hit to operating "
-                          "profit for the fiscal year, as published; out_of_scope_share = the "
-                          "part the model does not cover (motorcycles, power products).")],
+                          "profit for the fiscal year, as published; basis: gross (before the "
+                          "offset) or net (after it); countermeasures: before or after the "
+                          "firm's own pricing and cost cuts (after = listed, not compared); "
+                          "out_of_scope_share = the part the model does not cover (motorcycles, "
+                          "power products).")],
     }
 
 
