@@ -172,21 +172,33 @@ def calibration(rd: ReportData) -> str:
     if not rd.has("calibration"):
         return ""
     c = rd.tables["calibration"]
+
+    def basis(r) -> str:
+        parts = [str(getattr(r, k)) for k in ("basis", "countermeasures")
+                 if k in c and pd.notna(getattr(r, k)) and str(getattr(r, k))]
+        return html.escape(", ".join(parts))
+
+    def ratio(r) -> str:
+        ok = bool(getattr(r, "comparable", True)) and pd.notna(r.ratio)
+        return f"{r.ratio:.2f}" if ok else "not compared"
+
     rows = "".join(
         f"<tr><td>{_name(rd, 'company', r.company)}</td><td>{pd.Timestamp(r.as_of):%Y-%m-%d}"
-        f"</td><td>{r.reported_total / 1e9:,.1f}</td><td>{r.reported / 1e9:,.1f}</td>"
-        f"<td>{r.modelled / 1e9:,.1f}</td><td>{r.ratio:.2f}</td><td>"
+        f"</td><td>{basis(r)}</td><td>{r.reported_total / 1e9:,.1f}</td>"
+        f"<td>{r.reported / 1e9:,.1f}</td><td>{r.modelled / 1e9:,.1f}</td><td>{ratio(r)}</td><td>"
         + ("" if pd.isna(r.tolerance) else f"±{r.tolerance:.0%} "
            + ("inside" if bool(r.within_band) else "outside"))
         + f"</td><td>{html.escape(str(r.currency))}</td></tr>"
         for r in c.itertuples(index=False))
     return ("<section id='sec-calibration'><h2 id='calibration'>Calibration: the model against "
             "every reported figure</h2><table id='calibration-table'><tr><th>company</th>"
-            "<th>published on</th><th>published (bn)</th><th>in scope (bn)</th>"
+            "<th>published on</th><th>basis</th><th>published (bn)</th><th>in scope (bn)</th>"
             "<th>modelled (bn)</th><th>ratio</th><th>band</th><th>currency</th></tr>" + rows +
-            "</table><p class='meta'>In scope = the published figure less what the model does "
-            "not cover (e.g. motorcycles). The latest figure of each company is checked "
-            "against its band.</p></section>")
+            "</table><p class='meta'>Each figure is compared on its basis: gross = before the "
+            "assembly offset, net = after it; a figure after the company's own countermeasures "
+            "is listed, not compared. In scope = the published figure less what the model does "
+            "not cover (e.g. motorcycles). The latest figure of each company is checked against "
+            "its band.</p></section>")
 
 
 def appendix(rd: ReportData) -> str:
