@@ -19,6 +19,7 @@ import typer
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from autoalliance.encoding import dumps, records  # noqa: F401  (records: re-exported for commands)
 from autoalliance.errors import AutoallianceError
@@ -246,13 +247,13 @@ def table(title: str, frame: pd.DataFrame, formats: dict, width: int | None = No
     parts = []
     for n, (idx, widths) in enumerate(groups):
         name = title if len(groups) == 1 else f"{title} ({n + 1}/{len(groups)})"
-        t = Table(title=name, title_justify="left")
+        t = Table()
         for i, wi in zip(idx, widths):
             t.add_column(header[i], justify="right" if rigid[i] and cols[i] in formats
                          else "left", width=wi, overflow="fold", no_wrap=False)
         for r in range(len(frame)):
             t.add_row(*[cells[i][r] for i in idx])
-        parts.append(t)
+        parts += [Text(name, style="italic"), t]  # the title over the full width, not the table's
     return Group(*parts)
 
 

@@ -102,14 +102,17 @@ def register(app: typer.Typer) -> None:
                                 columns={"value_usd": "value_$M"}), {"value_$M": m}))
         f = res.fees.fees
         if len(f):
-            console.print(table("Fee schedule: per-unit fees within each option's bounds",
-                                f, {"units": lambda v: f"{v:,.0f}",
-                                    "fee_min_usd": lambda v: f"{v:,.0f}",
-                                    "fee_max_usd": lambda v: f"{v:,.0f}",
-                                    "fee_usd": lambda v: f"{v:,.2f}",
-                                    "payment_usd": money}))  # fees per unit in USD
+            shown = f.rename(columns={"fee_min_usd": "fee_min_$", "fee_max_usd": "fee_max_$",
+                                      "fee_usd": "fee_$", "payment_usd": "payment_$M"})
+            console.print(table("Fee schedule: per-unit fees (USD a unit) within each option's "
+                                "bounds; payments over the horizon (USD millions)",
+                                shown, {"units": lambda v: f"{v:,.0f}",
+                                        "fee_min_$": lambda v: f"{v:,.0f}",
+                                        "fee_max_$": lambda v: f"{v:,.0f}",
+                                        "fee_$": lambda v: f"{v:,.2f}", "payment_$M": m}))
         ls = res.fees.lump_sums
         if len(ls) and ls["lump_sum_usd"].abs().max() > 0.5:
-            console.print(table("Lump-sum transfers (received; negative = paid)", ls,
-                                {"lump_sum_usd": money}))
+            console.print(table("Lump-sum transfers (received; negative = paid; USD millions)",
+                                ls.rename(columns={"lump_sum_usd": "lump_sum_$M"}),
+                                {"lump_sum_$M": m}))
         console.print(res.fees.message, highlight=False)
