@@ -226,11 +226,29 @@ def _layout(w: list[int], rigid: list[bool], keys: list[int], room: int) \
     return [(g, _fit([w[k] for k in g], [not rigid[k] for k in g], room)) for g in groups]
 
 
+_KEY_NAMES = ("fiscal_year", "month", "as_of", "period")
+
+
+def _keys(cols: list, formats: dict, w: list[int], width: int) -> list[int]:
+    """The columns that name a row (text, fiscal years, dates), repeated in each part of a
+    split table: from the left, while they take at most 60% of the width (at least one)."""
+    keys, used = [], 1
+    for i, c in enumerate(cols):
+        if c in formats and c not in _KEY_NAMES:
+            continue
+        need = w[i] + _PAD + 1
+        if keys and used + need > 0.6 * width:
+            break
+        keys.append(i)
+        used += need
+    return keys
+
+
 def table(title: str, frame: pd.DataFrame, formats: dict, width: int | None = None) -> Group:
     """A Rich table that never cuts a number: numbers and dates keep their full width, text
     folds (wraps mid-word) and headers wrap at spaces; when the numbers alone are wider than
-    the terminal, the columns are split over several tables, each repeating the leading text
-    columns (the row's name)."""
+    the terminal, the columns are split over several tables, each repeating the columns that
+    name a row (as many as fit in 60% of the width)."""
     width = width or console.width
     cols = list(frame.columns)
     header = [str(c).replace("_", " ") for c in cols]
@@ -238,11 +256,7 @@ def table(title: str, frame: pd.DataFrame, formats: dict, width: int | None = No
               for v in frame[c].tolist()] for c in cols]
     rigid = [_rigid(col, c in formats) for c, col in zip(cols, cells)]
     w = _widths(header, cells, rigid)
-    keys = []
-    for i, r in enumerate(rigid):
-        if r:
-            break
-        keys.append(i)
+    keys = _keys(cols, formats, w, width)
     groups = _layout(w, rigid, keys, width)
     parts = []
     for n, (idx, widths) in enumerate(groups):
