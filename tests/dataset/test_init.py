@@ -120,3 +120,26 @@ def test_from_bundled_keeps_the_bundled_figures(tmp_path):
     for co in ("nissan", "mitsubishi"):
         assert mine.set_index("company").loc[co, "tariff_cost_usd"] == pytest.approx(
             full.set_index("company").loc[co, "tariff_cost_usd"], rel=1e-12)
+
+
+def test_exposure_only_dataset_needs_no_planning_columns(tmp_path):
+    """Variable cost, logistics and capacity may be blank: validate, exposure and calibrate
+    work; a plan names each blank cell it needs (file, row, column), exit code 2."""
+    d = tmp_path / "d"
+    assert runner.invoke(app, ["init", str(d), "--companies", "acme"]).exit_code == 0
+    full = json.loads(runner.invoke(app, ["exposure", str(d), "--json"]).stdout)
+    c = pd.read_csv(d / "costs.csv")
+    c[["variable_cost_usd", "logistics_usd"]] = None
+    c.to_csv(d / "costs.csv", index=False)
+    p = pd.read_csv(d / "plants.csv")
+    p["capacity_units"] = None
+    p.to_csv(d / "plants.csv", index=False)
+    assert runner.invoke(app, ["validate", str(d)]).exit_code == 0
+    assert json.loads(runner.invoke(app, ["exposure", str(d), "--json"]).stdout) == full
+    assert runner.invoke(app, ["calibrate", str(d)]).exit_code == 0
+    r = runner.invoke(app, ["plan", str(d), "--mode", "standalone", "--horizon", "2025-2025"])
+    text = " ".join(r.output.split())
+    assert r.exit_code == 2, r.output
+    assert "costs.csv, row 2, column variable_cost_usd" in text
+    assert "costs.csv, row 3, column logistics_usd" in text
+    assert "plants.csv, row 2, column capacity_units" in text

@@ -110,11 +110,12 @@ def test_demand_without_sourcing(tmp_path):
 
 
 def test_missing_and_unknown_columns(tmp_path):
-    t = tiny_tables()["plants"].rename(columns={"capacity_units": "capcity_units"})
+    # (capacity_units is optional since an exposure-only dataset needs none: country is not)
+    t = tiny_tables()["plants"].rename(columns={"country": "cuntry"})
     problems = validate(broken(tmp_path, "plants", frame=t))
-    assert Problem("plants.csv", 1, "capacity_units", "required column is missing") in problems
-    assert any(p.file == "plants.csv" and p.row == 1 and p.column == "capcity_units"
-               and p.message.startswith("column 'capcity_units' is not in the schema of plants")
+    assert Problem("plants.csv", 1, "country", "required column is missing") in problems
+    assert any(p.file == "plants.csv" and p.row == 1 and p.column == "cuntry"
+               and p.message.startswith("column 'cuntry' is not in the schema of plants")
                for p in problems)
 
 

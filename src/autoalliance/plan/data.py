@@ -158,6 +158,7 @@ def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
     lanes["tool"] = np.where(lanes["enabler"].eq("tool"), lanes["plant"] + SEP + lanes["platform"],
                              "")
     lanes = lanes[lanes["enabler"] != ""].copy()
+    _check_planning_columns(fp, lanes, veh)
     lanes.index = pd.Index(lanes["nameplate"] + SEP + lanes["plant"] + SEP + lanes["market"],
                            name="lane")
     lanes["nm"] = lanes["nameplate"] + SEP + lanes["market"]
@@ -216,6 +217,28 @@ def _charge_share(frame: pd.DataFrame, years: list[int]) -> pd.Series:
     used = (years[-1] - frame["first_year"].astype(int) + 1).clip(lower=0)
     life = pd.to_numeric(frame.get("life_years"), errors="coerce")
     return (used / life).clip(upper=1.0).where(life.notna(), 1.0).astype(float)
+
+
+def _check_planning_columns(fp: Footprint, lanes: pd.DataFrame, veh: pd.DataFrame) -> None:
+    """Columns exposure does without but a plan needs (blank in an exposure-only dataset):
+    variable cost and logistics of every lane, capacity of every plant the plan can use."""
+    problems = []
+    costs = fp.costs.reset_index(drop=True)
+    used = costs.merge(lanes[["nameplate", "plant"]].drop_duplicates(), on=["nameplate", "plant"])
+    for col in ("variable_cost_usd", "logistics_usd"):
+        pos = costs.index[costs[col].isna() & pd.MultiIndex.from_frame(
+            costs[["nameplate", "plant"]]).isin(pd.MultiIndex.from_frame(
+                used[["nameplate", "plant"]]))]
+        problems += [Problem("costs.csv", int(i) + 2, col,
+                             f"{costs.at[i, 'nameplate']} at {costs.at[i, 'plant']}: the plan "
+                             "needs this (exposure does not); fill it in") for i in pos[:20]]
+    plants = fp.plants.reset_index(drop=True)
+    pos = plants.index[plants["capacity_units"].isna() & plants["plant"].isin(veh.index)]
+    problems += [Problem("plants.csv", int(i) + 2, "capacity_units",
+                         f"{plants.at[i, 'plant']}: the plan needs a capacity (exposure does "
+                         "not); fill it in") for i in pos[:20]]
+    if problems:
+        raise DatasetError(problems)
 
 
 def _check_revenue(fp: Footprint, dem: pd.DataFrame) -> None:
