@@ -201,3 +201,23 @@ def test_sankey_shows_the_top_nameplates_and_groups_the_rest():
     # the calibration section's table equals `calibrate --json`
     cal = json.loads(runner.invoke(app, ["calibrate", "--json"]).stdout)
     assert rd.to_json()["tables"]["calibration"] == cal
+
+
+def test_summary_says_in_which_scenarios_the_alliance_pays(tiny):
+    fp = load_footprint(tiny)
+    res = pd.DataFrame({"scenario": ["deal_holds", "deal_lapses", "s232_repealed"],
+                        "alliance_gain_usd": [3e8, 1e8, -2e7],
+                        "tariff_cost_fy2026_acme_usd": [5e8, 7e8, 0.0]})
+    rd = build(fp, stages=("exposure", "scenarios"), scenario_results=res)
+    html = write_html(rd, tiny.parent / "r.html").read_text()
+    line = re.search(r"<p id='summary-scenarios'>(.*?)</p>", html).group(1)
+    assert line == ("The alliance still pays in 2 of 3 scenarios: deal_holds, deal_lapses. "
+                    "It does not in: s232_repealed.")
+    fig = {c.id: c.figure for c in charts(rd)}["scenarios"]
+    # every point labelled by its scenario (the axis), in $M
+    for t in fig.data:
+        assert list(t.y) == list(res["scenario"])
+    gain = next(t for t in fig.data if t.name == "alliance gain")
+    assert list(gain.x) == [300.0, 100.0, -20.0]
+    acme = next(t for t in fig.data if "Acme Motor" in t.name)
+    assert acme.marker.color == rd.meta["colours"]["company"]["acme"]
