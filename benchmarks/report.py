@@ -194,6 +194,50 @@ def plot(res: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def workload_tables(w: dict) -> str:
+    """The analyst's workload on the bundled dataset (ratios measured side by side)."""
+    if "error" in w:
+        return f"### Workload on the bundled dataset\n\nfailed: {w['error']}"
+    rows = ["### Workload on the bundled dataset (one run; ratios side by side)", "",
+            "| measure | time | reference | ratio | target |", "|---|---|---|---|---|"]
+    ip, c = w.get("in_process", {}), w.get("cli", {})
+    if ip:
+        rows.append(f"| `plan(alliance)` in process | {ip['plan_s']:.2f} s | HiGHS run "
+                    f"{ip['plan_highs_s']:.2f} s | {ip['plan_ratio']:.1f}x | <= 3x |")
+        rows.append(f"| sharing game, all coalitions, 4 rules | {ip['share_all_rules_s']:.2f} s | "
+                    f"HiGHS run {ip['share_highs_s']:.2f} s | {ip['share_ratio']:.1f}x | <= 3x |")
+    if c:
+        for k, t in (("plan", "2x"), ("share", "2.5x")):
+            rows.append(f"| CLI `{k}` (median of {c['reps']}) | {c[k + '_s']:.2f} s | "
+                        f"numeric imports {c['imports_s']:.2f} s | {c[k + '_ratio']:.2f}x | "
+                        f"<= {t} |")
+        rows.append(f"| CLI `--help` | {c['help_s']:.2f} s | numeric imports "
+                    f"{c['imports_s']:.2f} s | {c['help_s'] / c['imports_s']:.2f}x | no numeric "
+                    "imports |")
+    for r in w.get("montecarlo", []):
+        ratio = f"{r['ratio']:.1f}x" if "ratio" in r else "–"
+        ref = f"HiGHS run {r['highs_s']:.1f} s" if "highs_s" in r else "(solves in workers)"
+        rows.append(f"| Monte Carlo, {r['samples']} samples, {r['workers']} worker(s) | "
+                    f"{r['samples_per_min']:.1f} samples/min ({r['seconds']:.0f} s) | {ref} | "
+                    f"{ratio} | <= 3x |")
+    for r in w.get("sweeps", []):
+        rows.append(f"| sweep policy_2026 (exposure + plan), {r['workers']} worker(s) | "
+                    f"{r['runs_per_min']:.1f} runs/min | | | |")
+    if "sweeps_speedup_2_workers" in w:
+        rows.append(f"| sweep: 2 workers / 1 | | | {w['sweeps_speedup_2_workers']:.2f}x | "
+                    ">= 1.7x |")
+    sp = w.get("split")
+    if sp:
+        rows += ["", f"Split of one built-once game ({sp['variables']} variables, "
+                 f"{sp['constraints']} constraints, {sp['coalitions']} coalitions): inputs "
+                 f"{sp['inputs_s']:.2f} s, linopy build {sp['build_s']:.2f} s, matrices "
+                 f"{sp['matrices_s']:.2f} s, instance (build + matrices + highspy) "
+                 f"{sp['instance_s']:.2f} s; re-solves {sp['resolve_wall_s']:.2f} s of which "
+                 f"HiGHS run {sp['resolve_highs_s']:.2f} s (in-place changes and reading "
+                 f"solutions {sp['resolve_overhead_s']:.2f} s)."]
+    return "\n".join(rows)
+
+
 def render(res: dict, here: Path, quick: bool = False) -> str:
     m = res["machine"]
     parts = [f"Measured {res['started']} ({'--quick' if quick else 'full run'}, "
@@ -217,6 +261,8 @@ def render(res: dict, here: Path, quick: bool = False) -> str:
         parts += [sweep_tables(res["sweeps"]), ""]
     if "warm" in res:
         parts += [warm_tables(res["warm"]), ""]
+    if "workload" in res:
+        parts += [workload_tables(res["workload"]), ""]
     parts += ["### Fitted growth exponents (least-squares slope of log time, or log peak memory, "
               "against log size over the three largest sizes measured)", "",
               "| quantity | exponent |", "|---|---|"]

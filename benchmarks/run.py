@@ -149,6 +149,14 @@ def bench_warm(work: Path, nameplates: int, scenarios: int, log, milp: bool) -> 
     return rows
 
 
+def bench_workload(samples: int, reps: int, log) -> dict:
+    """The analyst's workload on the bundled dataset (``workload_bench.py``): ratios measured
+    side by side in one process run."""
+    r = _child("workload_bench.py", "--samples", str(samples), "--reps", str(reps))
+    log(f"workload: {json.dumps(r)[:400]}")
+    return r
+
+
 def _short(r: dict) -> str:
     keep = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()
             if k in ("error", "variables", "inputs", "build", "handoff", "solve", "objective",
@@ -161,14 +169,14 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description="autoalliance benchmarks")
     ap.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
     ap.add_argument("--only", nargs="*", default=None,
-                    help="sections to run: plan exposure sweeps warm (default: all)")
+                    help="sections to run: plan exposure sweeps warm workload (default: all)")
     ap.add_argument("--out", type=Path, default=None, help="results JSON (default: "
                     "benchmarks/results[-quick].json)")
     args = ap.parse_args(argv)
     _need_extras()
     sys.path.insert(0, str(HERE))
     q = args.quick
-    sections = args.only or ["plan", "exposure", "sweeps", "warm"]
+    sections = args.only or ["plan", "exposure", "sweeps", "warm", "workload"]
     out = args.out or HERE / ("results-quick.json" if q else "results.json")
     started = time.time()
 
@@ -189,6 +197,8 @@ def main(argv=None) -> None:
             res["sweeps"] = bench_sweeps(work, 4 if q else 24, 70, log)
         if "warm" in sections:
             res["warm"] = bench_warm(work, 70 if q else 700, 3 if q else 6, log, milp=not q)
+        if "workload" in sections:
+            res["workload"] = bench_workload(5 if q else 40, 1 if q else 3, log)
     res["seconds"] = time.time() - started
     if args.only and out.exists():  # one section again: keep the others from the last run
         prev = json.loads(out.read_text())

@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import math
 
-import numpy as np
-import pandas as pd
-
 
 def clean(v):
     """A value ready for JSON: non-finite floats and missing values as None, dates as text,
     numpy scalars as Python numbers."""
+    import numpy as np  # here, not at module level: the command line starts without them
+    import pandas as pd
+
     if isinstance(v, pd.Timestamp):
         return v.strftime("%Y-%m-%d" if v == v.normalize() else "%Y-%m-%dT%H:%M:%S")
     if isinstance(v, np.generic):  # numpy scalars
@@ -25,7 +25,7 @@ def clean(v):
     return v
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
+def records(frame) -> list[dict]:
     """DataFrame rows as JSON-ready dicts (NaN -> null, dates as YYYY-MM-DD)."""
     return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 

@@ -137,3 +137,30 @@ def test_store_held_by_another_process_waits_then_refuses(tmp_path):
         holder.kill()
         holder.wait()
     assert Store(path, lock_timeout_s=5).runs().empty  # free again once the holder is gone
+
+
+def test_plan_stage_serial_pool_and_dask_agree_run_for_run(tmp_path):
+    """With the plan stage (one built model per run, HiGHS on one thread in pool workers) the
+    three executors give the same numbers, run for run."""
+    distributed = pytest.importorskip("distributed")
+    from autoalliance.plan.testing import tiny_alliance
+
+    fp = tiny_alliance(tmp_path / "alliance")
+    scenarios = [Scenario.model_validate(s) for s in rate_scenarios(3)]
+    plan = RunSettings(stages=("exposure", "plan"), horizon=(2026, 2027))
+    serial = Store(tmp_path / "serial.duckdb")
+    assert sweep(fp, scenarios, serial, settings=plan).written == 3
+    want = _numbers(serial)
+    assert any(k[1] == "plan" and k[4] == "alliance_gain_usd" for k in want)
+    pool = Store(tmp_path / "pool.duckdb")
+    assert sweep(fp, scenarios, pool, settings=plan, workers=2).executor == "processes"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        on_dask = Store(tmp_path / "dask.duckdb")
+        assert sweep(fp, scenarios, on_dask, settings=plan, cluster=client).written == 3
+    for store in (pool, on_dask):
+        got = _numbers(store)
+        assert got.keys() == want.keys()
+        for k, v in want.items():
+            assert got[k] == pytest.approx(v, rel=1e-9, abs=1e-6), k

@@ -5,7 +5,6 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-import pandas as pd
 import typer
 from rich.markup import escape
 
@@ -41,6 +40,8 @@ class By(StrEnum):
 
 
 def _ymd(v) -> str:
+    import pandas as pd
+
     return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d")
 
 
@@ -132,6 +133,8 @@ def register(app: typer.Typer) -> None:
                  json_out: bool = JsonOpt):
         """Tariff cost per company, nameplate, plant, origin, goods line or month in a fiscal
         year."""
+        import pandas as pd
+
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.trade import exposure as run
         from autoalliance.trade.exposure import exposure_table
@@ -173,6 +176,8 @@ def register(app: typer.Typer) -> None:
                   fmt: Format = FormatOpt, out: Path | None = OutOpt,
                   json_out: bool = JsonOpt):
         """Modelled tariff cost against each figure the companies reported."""
+        import pandas as pd
+
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.trade.calibration import calibrate as run
         from autoalliance.trade.calibration import sensitivity as run_sensitivity

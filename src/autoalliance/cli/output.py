@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.console import Console, Group
 from rich.markup import escape
@@ -23,6 +23,9 @@ from rich.text import Text
 
 from autoalliance.encoding import dumps, records  # noqa: F401  (records: re-exported for commands)
 from autoalliance.errors import AutoallianceError
+
+if TYPE_CHECKING:  # pandas loads inside the commands, not at start-up
+    import pandas as pd
 
 console = Console()
 err_console = Console(stderr=True)
@@ -119,15 +122,6 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
-
-
-FormatOpt = typer.Option(Format.table, "--format", help="table: for people (never cuts a "
-                         "number, whatever the width); csv: the main table, raw numbers; json: "
-                         "everything (same as --json)")
-OutOpt = typer.Option(None, "--out", help="Also write the tables to FILE (.csv or .parquet); "
-                      "a command with several tables writes the main one to FILE and each "
-                      "other beside it, named FILE_options.csv and so on",
-                      dir_okay=False)
 
 
 def mode(fmt: Format, json_out: bool) -> Format:

@@ -10,7 +10,6 @@ import json
 from enum import StrEnum
 from pathlib import Path
 
-import pandas as pd
 import typer
 from rich.markup import escape
 
@@ -73,6 +72,16 @@ def _settings(sset, stages: str | None):
 
 def _run_sweep(fp, scenarios, store, settings, workers, cluster, resume, json_out, label,
                check=True, scenario_set=None):
+    from autoalliance.scenarios.sweep import sweep
+
+    return _with_progress(label, lambda **callbacks: sweep(
+        fp, scenarios, store, settings=settings, workers=workers, cluster=cluster,
+        resume=resume, check=check, scenario_set=scenario_set, **callbacks))
+
+
+def _with_progress(label, run):
+    """``run(on_start=..., on_result=...)`` with a progress bar on stderr; Ctrl-C ends with the
+    runs finished so far written (exit code 130)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -82,7 +91,7 @@ def _run_sweep(fp, scenarios, store, settings, workers, cluster, resume, json_ou
         TimeRemainingColumn,
     )
 
-    from autoalliance.scenarios.sweep import SweepInterrupted, sweep
+    from autoalliance.scenarios.sweep import SweepInterrupted
 
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                         MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"),
@@ -103,9 +112,7 @@ def _run_sweep(fp, scenarios, store, settings, workers, cluster, resume, json_ou
 
     with progress:
         try:
-            report = sweep(fp, scenarios, store, settings=settings, workers=workers,
-                           cluster=cluster, resume=resume, on_start=on_start,
-                           on_result=on_result, check=check, scenario_set=scenario_set)
+            report = run(on_start=on_start, on_result=on_result)
         except SweepInterrupted as e:
             progress.stop()
             err_console.print(f"[bold yellow]{escape(str(e))}[/]", highlight=False)
@@ -121,8 +128,10 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def _comparison(store, scenario_set: str | None, metric: str, keys=None) -> pd.DataFrame:
+def _comparison(store, scenario_set: str | None, metric: str, keys=None):
     """Latest ok run per scenario: the metric summed over periods, by company."""
+    import pandas as pd
+
     runs = store.runs(scenario_set=scenario_set)
     runs = runs[runs["status"].eq("ok")]
     if keys is not None:
@@ -144,6 +153,8 @@ def register(app: typer.Typer) -> None:
                       dataset: Path | None = DatasetOpt, fmt: Format = FormatOpt,
                       out: Path | None = OutOpt, json_out: bool = JsonOpt):
         """Check a scenario file against the schema and the dataset; list its scenarios."""
+        import pandas as pd
+
         from autoalliance.scenarios import check_scenarios, load_scenarios
 
         sset = load_scenarios(file)
@@ -209,6 +220,8 @@ def register(app: typer.Typer) -> None:
              fmt: Format = FormatOpt, out: Path | None = OutOpt,
              json_out: bool = JsonOpt):
         """List the runs in the store and compare a metric across scenarios by company."""
+        import pandas as pd
+
         from autoalliance.scenarios.store import Store
 
         st = Store(store)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-import pandas as pd
 import typer
 
 from autoalliance.cli.output import Format
@@ -59,6 +58,8 @@ def register(app: typer.Typer) -> None:
               fmt: Format = FormatOpt, out: Path | None = OutOpt,
               json_out: bool = JsonOpt):
         """Split the alliance's value fairly and print the fees that deliver the split."""
+        import pandas as pd
+
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.settings import Settings
         from autoalliance.sharing.alliance import share as run

@@ -155,6 +155,9 @@ def apply_edits(fp: Footprint, measures: dict[str, dict], fx: dict[str, float],
     return fp.replace(**changes) if changes else fp
 
 
+RESULTS_KEPT = 8  # input states whose results a session keeps
+
+
 def main() -> None:  # pragma: no cover - exercised by the browser tests
     import streamlit as st
 
@@ -268,24 +271,27 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
         ("sensitivity",) if do_plan and do_sens else ())
     key = (fp.content_hash(), int(fy), stages)
     rerun = st.button("Run again", type="secondary")
-    if st.session_state.get("key") != key or rerun:
+    # one computation per input state: results kept by the inputs' hash (the last few states)
+    results = st.session_state.setdefault("results", {})
+    if key not in results or rerun:
         bar = st.progress(0.0, text="starting")
 
         def progress(label: str, share: float) -> None:
             bar.progress(min(1.0, share), text=f"running {label}…" if share < 1 else "done")
 
         try:
-            rd = build(fp, fy=int(fy), stages=stages, progress=progress)
+            results[key] = build(fp, fy=int(fy), stages=stages, progress=progress)
         except Exception as e:
             st.error(error_text(e))
             st.stop()
-        if "baseline" not in st.session_state or st.session_state.get("base_key") != \
-                (base.content_hash(), int(fy)):
-            st.session_state["baseline"] = build(base, fy=int(fy), stages=("exposure",))
-            st.session_state["base_key"] = (base.content_hash(), int(fy))
-        st.session_state["rd"] = rd
-        st.session_state["key"] = key
+        while len(results) > RESULTS_KEPT:
+            results.pop(next(iter(results)))
         bar.empty()
+    base_key = (base.content_hash(), int(fy), ("exposure",))
+    if base_key not in results:
+        results[base_key] = build(base, fy=int(fy), stages=("exposure",))
+    st.session_state["rd"] = results[key]
+    st.session_state["baseline"] = results[base_key]
     rd = st.session_state["rd"]
     baseline = st.session_state["baseline"].tables["exposure_by_company"].set_index("company")
 
@@ -314,16 +320,21 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
             st.plotly_chart(ch.figure, use_container_width=True, key=f"chart-{ch.id}")
 
     st.subheader("Downloads")
+
+    def workbook() -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            return write_workbook(fp, Path(tmp) / "book.xlsx", rd.tables).read_bytes()
+
+    # built when clicked (deferred data), not on every rerun: the report is megabytes; each
+    # button builds only its own file, so one failing does not take the other away
     c1, c2 = st.columns(2)
     try:
-        c1.download_button("Download report (HTML)", render(rd).encode("utf-8"),
+        c1.download_button("Download report (HTML)", lambda: render(rd).encode("utf-8"),
                            file_name=f"report-{fp.name}.html", mime="text/html")
-    except Exception as e:  # one failed download must not take the other away
+    except Exception as e:
         c1.error(error_text(e))
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            book = write_workbook(fp, Path(tmp) / "book.xlsx", rd.tables).read_bytes()
-        c2.download_button("Download workbook (.xlsx)", book, file_name=f"{fp.name}.xlsx",
+        c2.download_button("Download workbook (.xlsx)", workbook, file_name=f"{fp.name}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument."
                                 "spreadsheetml.sheet")
     except Exception as e:

@@ -33,6 +33,7 @@ from autoalliance.settings import Settings
 from autoalliance.trade.exposure import current_flows, unit_duty
 
 SEP = "|"
+SOLVER_THREADS = "AUTOALLIANCE_SOLVER_THREADS"  # environment: HiGHS threads (pool workers: 1)
 
 
 @dataclass

@@ -29,6 +29,7 @@ import xarray as xr
 
 from autoalliance.plan.data import PlanInputs
 
+TERM = "_term"  # linopy's term dimension
 UNITS = 1e3  # model volume unit: thousand units
 MONEY = 1e6  # model money unit: million USD
 PER_UNIT = UNITS / MONEY  # USD per unit -> model money per model volume
@@ -46,9 +47,43 @@ def _lane_year(d: PlanInputs, column: str) -> xr.DataArray:
 
 
 def _by(expr, labels: xr.DataArray, index) -> linopy.LinearExpression:
-    """Sum an expression over groups of ``labels`` and align to the full ``index`` (order kept)."""
-    name = labels.name
-    return expr.groupby(labels).sum().reindex({name: list(index)}).fillna(0)
+    """Sum an expression over groups of ``labels`` and align to the full ``index`` (order kept).
+
+    The same as ``expr.groupby(labels).sum().reindex(...)``, done as one gather of the terms:
+    each group's members are stacked along the term dimension (padding terms are empty)."""
+    if not isinstance(expr, linopy.LinearExpression):
+        expr = expr.to_linexpr()
+    dim, name = labels.dims[0], labels.name
+    data = expr.data.transpose(dim, ...)
+    group = pd.Index(list(index)).get_indexer(
+        labels.to_series().reindex(data.coords[dim].values).to_numpy())
+    n_groups = len(index)
+    ok = np.flatnonzero(group >= 0)
+    order = ok[np.argsort(group[ok], kind="stable")]
+    counts = np.bincount(group[ok], minlength=n_groups)
+    width = max(int(counts.max()) if len(counts) else 0, 1)
+    slot = np.arange(len(order)) - np.repeat(np.cumsum(counts) - counts, counts)
+    take = np.full((n_groups, width), -1)
+    take[group[order], slot] = order
+    empty = take < 0
+    take = np.where(empty, 0, take)
+    rest = [k for k in data["vars"].dims if k not in (dim, TERM)]
+    v = data["vars"].transpose(dim, *rest, TERM).to_numpy()
+    c = data["coeffs"].transpose(dim, *rest, TERM).to_numpy()
+    k = data["const"].transpose(dim, *rest).to_numpy() if data["const"].ndim else \
+        np.full(len(data.coords[dim]), float(data["const"]))
+    pad = empty.reshape(empty.shape + (1,) * (v.ndim - 1))
+    gv = np.where(pad, -1, v[take])  # group, member, rest..., term
+    gc = np.where(pad, 0.0, c[take])
+    gk = np.where(pad[..., 0], 0.0, np.nan_to_num(k[take])).sum(axis=1)
+    gv = np.moveaxis(gv, 1, -2).reshape(gv.shape[:1] + gv.shape[2:-1] + (-1,))
+    gc = np.moveaxis(gc, 1, -2).reshape(gv.shape)
+    dims = (name, *rest, TERM)
+    coords = {name: list(index), **{r: data.coords[r].values for r in rest
+                                    if r in data.coords}}
+    ds = xr.Dataset({"vars": (dims, gv), "coeffs": (dims, gc), "const": (dims[:-1], gk)},
+                    coords=coords)
+    return linopy.LinearExpression(ds, expr.model)
 
 
 def _take(var: linopy.Variable, dim: str, labels: pd.Series, new_dim: str):
@@ -212,14 +247,8 @@ def profit_expression(d: PlanInputs, x, t, z, u, f, off) -> linopy.LinearExpress
     return total
 
 
-def build_model(d: PlanInputs, max_lost_share: float = 1.0,
-                floors: dict[str, float] | None = None, elastic: str | None = None):
-    """The whole plan model. ``floors`` (USD by company) adds individual rationality.
-    ``elastic`` names one constraint family to relax with slacks (the objective then
-    minimises the slack): used to explain an infeasible plan.
-
-    Returns the model and a dict of its variables and the profit expression."""
-    m = linopy.Model()
+def define_plan(m: linopy.Model, d: PlanInputs, max_lost_share: float = 1.0) -> dict:
+    """Every family of the plan (no objective): its variables and each firm's profit."""
     x = define_production(m, d)
     define_demand(m, d, x, max_lost_share)
     define_capacity(m, d, x)
@@ -229,7 +258,19 @@ def build_model(d: PlanInputs, max_lost_share: float = 1.0,
     f = define_fees(m, d, u)
     off = define_offset(m, d, x)
     profit = profit_expression(d, x, t, z, u, f, off)
-    parts = dict(production=x, tooling=t, option=z, covered=u, fee=f, offset=off, profit=profit)
+    return dict(production=x, tooling=t, option=z, covered=u, fee=f, offset=off, profit=profit)
+
+
+def build_model(d: PlanInputs, max_lost_share: float = 1.0,
+                floors: dict[str, float] | None = None, elastic: str | None = None):
+    """The whole plan model. ``floors`` (USD by company) adds individual rationality.
+    ``elastic`` names one constraint family to relax with slacks (the objective then
+    minimises the slack): used to explain an infeasible plan.
+
+    Returns the model and a dict of its variables and the profit expression."""
+    m = linopy.Model()
+    parts = define_plan(m, d, max_lost_share)
+    profit = parts["profit"]
     if floors:
         define_individual_rationality(m, d, profit, floors)
     if elastic is None:

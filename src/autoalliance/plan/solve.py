@@ -3,47 +3,34 @@ above its standalone profit), and explaining a plan that has no solution in the 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import sys
+import time
 
 import numpy as np
 
 from autoalliance.dataset.footprint import Footprint
 from autoalliance.errors import AutoallianceError, InfeasiblePlan
 from autoalliance.plan.data import (
+    SOLVER_THREADS,
     PlanInputs,
     Settings,
     build_inputs,
     default_partners,
     option_parties,
 )
+from autoalliance.plan.instance import (
+    PlanInstance,
+    count_solver,
+    instance_for,
+    members,
+    quiet,
+    restrict,
+)
 from autoalliance.plan.model import MONEY, UNITS, build_model
-from autoalliance.plan.result import PlanResult, Solution, assemble
+from autoalliance.plan.result import PlanResult, Solution, assemble, profit_by_company
 
 MODES = ("standalone", "alliance")
-
-
-@contextlib.contextmanager
-def _quiet():
-    """Silence the solver's banner, which HiGHS writes to file descriptor 1 from C++ (so that
-    ``--json`` output stays clean)."""
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, ValueError, OSError):
-        yield
-        return
-    sys.stdout.flush()
-    saved = os.dup(fd)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), fd)
-            yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, fd)
-        os.close(saved)
 
 
 def _run(m, settings: Settings) -> str:
@@ -55,11 +42,16 @@ def _run(m, settings: Settings) -> str:
     linopy_log = logging.getLogger("linopy.constants")
     level = linopy_log.level
     linopy_log.setLevel(logging.ERROR)
+    threads = {"threads": int(os.environ[SOLVER_THREADS])} if os.environ.get(SOLVER_THREADS) \
+        else {}
     try:
-        with _quiet():
-            _, cond = m.solve(solver_name="highs", progress=False, output_flag=False,
-                              log_to_console=False, mip_rel_gap=settings.mip_rel_gap,
-                              time_limit=settings.time_limit_s)
+        with quiet():
+            t0 = time.perf_counter()
+            _, cond = m.solve(solver_name="highs", io_api="direct", progress=False,
+                              output_flag=False, log_to_console=False,
+                              mip_rel_gap=settings.mip_rel_gap,
+                              time_limit=settings.time_limit_s, **threads)
+            count_solver(time.perf_counter() - t0)  # includes linopy's hand-off to HiGHS
     finally:
         linopy_log.setLevel(level)
     return str(cond)
@@ -92,6 +84,20 @@ def solve_inputs(d: PlanInputs, settings: Settings,
                              "that demand and capacity_units are finite")
     raise InfeasiblePlan(f"the solver stopped without a plan ({cond}); raise the time limit "
                          f"(now {settings.time_limit_s:g} s) or the MIP gap")
+
+
+def solve_on(inst: PlanInstance | None, d: PlanInputs, settings: Settings,
+             floors: dict[str, float] | None = None) -> Solution:
+    """Best plan for inputs ``d`` (a coalition of the instance's companies) from the built
+    instance: the same plan as ``solve_inputs(d, settings, floors)``, which explains a plan the
+    instance finds none for (and answers when there is no instance)."""
+    if inst is None or inst.settings.max_lost_share != settings.max_lost_share:
+        return solve_inputs(d, settings, floors)
+    _precheck(d, settings)
+    status, sol = inst.solve(d.companies, floors)
+    if sol is None:
+        return solve_inputs(d, settings, floors)
+    return restrict(sol, d)
 
 
 def _precheck(d: PlanInputs, settings: Settings) -> None:
@@ -184,40 +190,65 @@ def plan(fp: Footprint, mode: str = "alliance", horizon: tuple[int, int] | None 
         companies = [c for c in known if c in set(partners)]
     else:
         companies = known if mode == "standalone" else default_partners(fp)
-    alone = {}
-    for c in companies:
-        d_c = build_inputs(fp, [c], settings)
-        if d_c.lanes.empty:  # nothing to build or sell in the horizon: nothing to plan
-            continue
-        alone[c] = (d_c, solve_inputs(d_c, settings))
+    d_all, inst = instance_for(fp, companies, settings)
+    alone = _standalone(fp, d_all, inst, companies, settings, tables=mode == "standalone")
     if not alone:
         raise InfeasiblePlan(f"nothing to plan: no company among {', '.join(companies)} has a "
                              "nameplate with demand and a plant that can build it in "
                              f"FY{settings.years[0]}-FY{settings.years[-1]}")
     companies = [c for c in companies if c in alone]
-    standalone = {c: assemble(fp, d, s).companies.set_index("company").at[c, "profit_usd"]
-                  for c, (d, s) in alone.items()}
+    standalone = {c: profit_by_company(d, s)[c] for c, (d, s) in alone.items()}
+
+    def each_alone() -> PlanResult:
+        parts = []
+        for c, (d, s) in alone.items():
+            if len(d.companies) > 1:  # the company's own inputs, for its tables
+                d_c = build_inputs(fp, [c], settings)
+                d, s = d_c, restrict(s, d_c)
+            parts.append(assemble(fp, d, s, standalone))
+        return PlanResult.concat(parts, mode, settings, fp)
+
     if mode == "standalone":
-        results = [assemble(fp, d, s, standalone) for d, s in alone.values()]
-        return PlanResult.concat(results, mode, settings, fp)
+        return each_alone()
     parties = option_parties(fp)
     linked = parties[parties["kind"].ne("do_nothing") & parties["owner"].isin(companies)
                      & parties["host"].isin(companies) & parties["owner"].ne(parties["host"])]
     if linked.empty:  # no option between the partners: the alliance is each firm alone
-        results = [assemble(fp, d, s, standalone) for d, s in alone.values()]
-        return PlanResult.concat(results, mode, settings, fp)
-    d = build_inputs(fp, companies, settings)
+        return each_alone()
+    d = d_all if list(d_all.companies) == companies else build_inputs(fp, companies, settings)
     margin = settings.ir_margin_usd
     try:
-        sol = solve_inputs(d, settings, {c: v + margin for c, v in standalone.items()})
+        sol = solve_on(inst, d, settings, {c: v + margin for c, v in standalone.items()})
     except InfeasiblePlan:
         if margin <= 0:
             raise
-        sol = solve_inputs(d, settings, dict(standalone))
+        sol = solve_on(inst, d, settings, dict(standalone))
     if settings.balance_fees:
         sol = _balance_fees(d, settings, standalone, sol)
     res = assemble(fp, d, sol, standalone)
     return PlanResult.concat([res], mode, settings, fp)
+
+
+def _standalone(fp: Footprint, d_all: PlanInputs, inst: PlanInstance | None,
+                companies: list[str], settings: Settings, tables: bool) -> dict:
+    """Each company's standalone plan: company -> (inputs, solution), leaving out a company with
+    nothing to build or sell in the horizon. From the built instance (the coalition of one,
+    on ``d_all``) unless the company's own inputs are needed (``tables``, a demand floor, or
+    no solution there, which the fresh build explains)."""
+    out = {}
+    for c in companies:
+        if inst is not None and not tables and settings.max_lost_share >= 1:
+            if not members(d_all, [c])["lane"].any():
+                continue
+            status, sol = inst.solve((c,))
+            if sol is not None:
+                out[c] = (d_all, sol)
+                continue
+        d_c = build_inputs(fp, [c], settings)
+        if d_c.lanes.empty:  # nothing to build or sell in the horizon: nothing to plan
+            continue
+        out[c] = (d_c, solve_on(inst, d_c, settings))
+    return out
 
 
 def _balance_fees(d: PlanInputs, settings: Settings, standalone: dict[str, float],

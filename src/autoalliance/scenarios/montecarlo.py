@@ -204,8 +204,9 @@ class MonteCarloResult:
 
 def run_montecarlo(fp: Footprint, sset: ScenarioSet, mc: MonteCarloSpec | None = None,
                    store=None, settings=None, workers: int = 1, cluster=None,
-                   resume: bool = False) -> MonteCarloResult:
-    """Sample, run every sample (locally or on a Dask cluster), and summarise."""
+                   resume: bool = False, on_start=None, on_result=None) -> MonteCarloResult:
+    """Sample, run every sample (locally or on a Dask cluster), and summarise. ``on_start`` and
+    ``on_result`` are the sweep's progress callbacks."""
     from autoalliance.scenarios.store import Store
     from autoalliance.scenarios.sweep import settings_of, sweep
 
@@ -214,8 +215,8 @@ def run_montecarlo(fp: Footprint, sset: ScenarioSet, mc: MonteCarloSpec | None =
     if store is None:
         store = Store(Path(tempfile.mkdtemp(prefix="autoalliance-mc-")) / "runs.duckdb")
     report = sweep(fp, draws, store, settings=settings or settings_of(sset), workers=workers,
-                   cluster=cluster, resume=resume, check=False,
-                   scenario_set=f"{sset.name}:montecarlo:seed{mc.seed}")
+                   cluster=cluster, resume=resume, check=False, on_start=on_start,
+                   on_result=on_result, scenario_set=f"{sset.name}:montecarlo:seed{mc.seed}")
     m = store.metrics(report.run_keys)
     q, p = summarise(m)
     return MonteCarloResult(draws, m, q, p, report)

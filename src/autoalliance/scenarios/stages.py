@@ -1,5 +1,5 @@
-"""The stages a scenario run computes, as a registry: exposure and plan; more (sharing, reports)
-plug in with ``register_stage``.
+"""The stages a scenario run computes, as a registry: exposure, plan and sharing; more plug in
+with ``register_stage``.
 
 A stage is ``fn(fp, settings) -> StageOutput``: tidy numbers per company (``company, period,
 metric, value``; money in USD) that the store keeps for comparisons, and a JSON-ready payload.
@@ -14,6 +14,8 @@ import pandas as pd
 
 from autoalliance.plan import plan
 from autoalliance.settings import Settings
+from autoalliance.sharing import shapley
+from autoalliance.sharing.alliance import alliance_game
 from autoalliance.trade.exposure import exposure, summarise
 
 METRIC_COLUMNS = ["company", "period", "metric", "value"]
@@ -31,15 +33,18 @@ class Stage:
     fn: Callable[..., StageOutput]
     available: Callable[[], bool] = lambda: True
     description: str = ""
+    default: bool = True  # run when a scenario file names no stages
 
 
 STAGES: dict[str, Stage] = {}
 
 
 def register_stage(name: str, fn: Callable[..., StageOutput],
-                   available: Callable[[], bool] = lambda: True, description: str = "") -> None:
-    """Add a stage (``fn(fp, settings) -> StageOutput``) that scenario runs can compute."""
-    STAGES[name] = Stage(name, fn, available, description)
+                   available: Callable[[], bool] = lambda: True, description: str = "",
+                   default: bool = True) -> None:
+    """Add a stage (``fn(fp, settings) -> StageOutput``) that scenario runs can compute;
+    ``default``: run when a scenario file names no stages."""
+    STAGES[name] = Stage(name, fn, available, description, default)
 
 
 def available_stages() -> list[str]:
@@ -76,12 +81,29 @@ def plan_stage(fp, settings: Settings) -> StageOutput:
     c = res.companies.copy()
     c["alliance_gain_usd"] = c["profit_usd"] - c["standalone_profit_usd"]
     period = f"{settings.horizon[0]}-{settings.horizon[1]}"
-    metrics = [m for m in ["profit_usd", "standalone_profit_usd", "alliance_gain_usd", "duty_usd"]
-               if m in c]
-    payload = res.to_dict() if hasattr(res, "to_dict") else {}
-    return StageOutput(_long(c, period, metrics), payload)
+    metrics = ["profit_usd", "standalone_profit_usd", "alliance_gain_usd", "duty_usd"]
+    return StageOutput(_long(c, period, metrics), res.to_dict())
+
+
+def sharing_stage(fp, settings: Settings) -> StageOutput:
+    """The Shapley split of the alliance's value over the horizon (every company a partner):
+    each company's share and its gain over standalone, USD. Solved on the plan stage's model
+    when both run (one model per input state)."""
+    settings = settings.for_dataset(fp)
+    game = alliance_game(fp, settings=settings, workers=1)
+    split = shapley(game).value
+    alone = {p: game.value(frozenset([p])) for p in game.players}
+    c = pd.DataFrame({"company": list(game.players),
+                      "shapley_usd": [float(split[p]) for p in game.players],
+                      "shapley_gain_usd": [float(split[p] - alone[p]) for p in game.players]})
+    period = f"{settings.horizon[0]}-{settings.horizon[1]}"
+    return StageOutput(_long(c, period, ["shapley_usd", "shapley_gain_usd"]),
+                       c.to_dict(orient="records"))
 
 
 register_stage("exposure", exposure_stage, description="duty and tariff cost per fiscal year")
 register_stage("plan", plan_stage,
                description="alliance plan: profit, standalone profit, gain, duty over the horizon")
+register_stage("sharing", sharing_stage,
+               description="Shapley split of the alliance's value and each company's gain",
+               default=False)

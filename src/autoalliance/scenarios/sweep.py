@@ -34,6 +34,7 @@ import pandas as pd
 
 from autoalliance.dataset.footprint import Footprint
 from autoalliance.errors import AutoallianceError
+from autoalliance.plan.data import SOLVER_THREADS
 from autoalliance.scenarios.overrides import apply_scenario, check_scenarios
 from autoalliance.scenarios.spec import Scenario, ScenarioSet
 from autoalliance.scenarios.stages import STAGES, available_stages
@@ -175,6 +176,7 @@ def _init_worker(fp: Footprint, parent_pid: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     if parent_pid is not None:
         die_with_parent(parent_pid)
+    os.environ[SOLVER_THREADS] = "1"  # the pool uses the cores; HiGHS one thread per worker
     global _WORKER_FP
     _WORKER_FP = fp
 
@@ -290,8 +292,9 @@ class SweepReport:
 
 def resolve_settings(spec_stages: Iterable[str] | None, fiscal_years=None,
                      horizon=None) -> Settings:
-    """Run settings with the stage list checked: None means every stage available."""
-    stages = list(spec_stages) if spec_stages is not None else available_stages()
+    """Run settings with the stage list checked: None means every default stage available."""
+    stages = list(spec_stages) if spec_stages is not None else \
+        [s for s in available_stages() if STAGES[s].default]
     for s in stages:
         if s not in STAGES:
             raise AutoallianceError(f"unknown stage {s!r} (stages: {', '.join(STAGES)})")

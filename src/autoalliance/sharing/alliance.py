@@ -2,13 +2,16 @@
 
 v(S) is the best joint profit of coalition S over the plan horizon (USD) using only its members'
 plants and the options among them; singletons are the standalone plans. Each coalition is
-solved once (cached by the game) and the coalitions of one batch in parallel processes.
+solved once, all from one built model of the partners (fixing the columns outside a coalition at
+zero); a batch goes to parallel processes only when the solve time saved pays for the workers.
 """
 
 from __future__ import annotations
 
+import copy
 import multiprocessing
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -16,8 +19,9 @@ from itertools import combinations
 import pandas as pd
 
 from autoalliance.dataset.footprint import Footprint
-from autoalliance.plan import PlanResult, Settings, build_inputs, solve_inputs
-from autoalliance.plan.result import assemble
+from autoalliance.plan import PlanResult, Settings, Solution, build_inputs, solve_inputs
+from autoalliance.plan.instance import PlanInstance, index_sets, instance_for
+from autoalliance.plan.result import assemble, profit_by_company
 
 from .core import core_violation, in_core, least_core
 from .errors import GameError
@@ -30,45 +34,124 @@ from .shapley import shapley
 RULES = ("shapley", "nash", "leastcore", "nucleolus")
 
 
-def _solve(fp: Footprint, coalition: tuple[str, ...], settings: Settings) -> PlanResult:
-    d = build_inputs(fp, list(coalition), settings)
-    return assemble(fp, d, solve_inputs(d, settings))
+POOL_STARTUP_S = 12.0
+"""Measured cost of a spawned worker on the bundled dataset (start, imports, one model build):
+coalitions go to a process pool only when the solve time it would save exceeds it."""
 
 
-def _value(args) -> float:
-    fp, coalition, settings = args
-    return float(_solve(fp, coalition, settings).companies["profit_usd"].sum())
+class Coalitions:
+    """Every coalition's best plan from one built model of the partners (``PlanInstance``):
+    a coalition fixes the columns outside it at zero; each plan is solved once and kept."""
+
+    def __init__(self, fp: Footprint, partners: list[str], settings: Settings, workers: int = 1):
+        self.fp, self.partners, self.settings, self.workers = fp, list(partners), settings, workers
+        self.d, self.instance = instance_for(fp, self.partners, settings)
+        # kept on the instance: every game of this input state shares the values
+        kept = self.instance.kept if self.instance is not None else {}
+        self.solutions: dict[tuple[str, ...], Solution] = kept.setdefault("coalition_plans", {})
+        self.values: dict[tuple[str, ...], float] = kept.setdefault("coalition_values", {})
+
+    def solution(self, coalition: tuple[str, ...]) -> Solution:
+        if coalition not in self.solutions:  # a value from a pool worker: solve here too
+            self.values.pop(coalition, None)
+            self.value(coalition)
+        return self.solutions[coalition]
+
+    def value(self, coalition: tuple[str, ...]) -> float:
+        """v(S) in USD: the coalition's best joint profit."""
+        if coalition not in self.values:
+            if self.instance is None:  # nothing any partner can build: every value is zero
+                self.values[coalition] = 0.0
+                return 0.0
+            status, sol = self.instance.solve(coalition)
+            if sol is None:  # the fresh build names the cause
+                d = build_inputs(self.fp, list(coalition), self.settings)
+                sol = restrict_to(solve_inputs(d, self.settings), self.d)
+            self.solutions[coalition] = sol
+            self.values[coalition] = float(sum(profit_by_company(self.d, sol).values()))
+        return self.values[coalition]
+
+    def many(self, coalitions: list[tuple[str, ...]]) -> list[float]:
+        todo = [c for c in coalitions if c not in self.values]
+        if todo and self.workers > 1 and self.instance is not None:
+            first = todo.pop(0)
+            t0 = time.perf_counter()
+            self.value(first)
+            per_solve = time.perf_counter() - t0
+            workers = min(self.workers, len(todo))
+            if workers > 1 and len(todo) * per_solve * (1 - 1 / workers) > POOL_STARTUP_S:
+                self._pool(todo, workers)
+        return [self.value(c) for c in coalitions]
+
+    def _pool(self, todo: list[tuple[str, ...]], workers: int) -> None:
+        # spawn, not fork: the parent may hold solver or stdout locks a forked child would inherit
+        chunks = [todo[k::workers] for k in range(workers)]
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            jobs = [(self.d, self.settings, c) for c in chunks]
+            for chunk, vals in zip(chunks, pool.map(_values_in_worker, jobs)):
+                self.values.update(zip(chunk, vals))
+
+    def plan(self) -> PlanResult:
+        """The grand coalition's plan (tables), from its kept solution (a copy to change)."""
+        grand = tuple(self.partners)
+        kept = self.instance.kept if self.instance is not None else {}
+        if ("grand_plan", grand) not in kept:
+            kept[("grand_plan", grand)] = assemble(self.fp, self.d, self.solution(grand))
+        return copy.deepcopy(kept[("grand_plan", grand)])
 
 
-def alliance_game(fp: Footprint, partners: list[str] | None = None,
-                  settings: Settings | None = None, workers: int | None = None) -> Game:
-    """The coalitional game of the partners (default: every company in the dataset)."""
-    settings = (settings or Settings()).for_dataset(fp)
+def _values_in_worker(args) -> list[float]:
+    """A pool worker: one model build, every coalition of its chunk re-solved on one thread."""
+    d, settings, chunk = args
+    inst = PlanInstance(d, settings, threads=1)
+    out = []
+    for c in chunk:
+        status, sol = inst.solve(c)
+        if sol is None:
+            raise GameError(f"coalition {'+'.join(c)} has no plan ({status})")
+        out.append(float(sum(profit_by_company(d, sol).values())))
+    return out
+
+
+def restrict_to(sol: Solution, d) -> Solution:
+    """A coalition's solution on the partners' labels (zero outside the coalition)."""
+    def widen(a, dims):
+        if a is None:
+            return None
+        return a.reindex({k: list(v) for k, v in dims.items() if k in a.dims}, fill_value=0.0)
+    sets = index_sets(d)
+    return Solution(**{k: (widen(v, sets) if k != "objective" else v)
+                       for k, v in sol.__dict__.items()})
+
+
+def _check_partners(fp: Footprint, partners: list[str] | None) -> list[str]:
     known = list(fp.companies["company"])
     partners = known if partners is None else list(partners)
     bad = [p for p in partners if p not in known]
     if bad or len(set(partners)) != len(partners) or not partners:
         raise GameError(f"partners must be distinct companies of the dataset "
                         f"({', '.join(known)}); got {', '.join(partners) or 'none'}")
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    order = {p: i for i, p in enumerate(partners)}
+    return partners
+
+
+def _game(co: Coalitions) -> Game:
+    order = {p: i for i, p in enumerate(co.partners)}
 
     def key(coalition) -> tuple[str, ...]:
         return tuple(sorted(coalition, key=order.__getitem__))
 
-    def one(coalition) -> float:
-        return _value((fp, key(coalition), settings))
+    return Game.from_function(co.partners, lambda c: co.value(key(c)),
+                              evaluate_many=lambda cs: co.many([key(c) for c in cs]))
 
-    def many(coalitions) -> list[float]:
-        jobs = [(fp, key(c), settings) for c in coalitions]
-        if workers <= 1 or len(jobs) <= 1:
-            return [_value(j) for j in jobs]
-        # spawn, not fork: the parent may hold solver or stdout locks a forked child would inherit
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
-            return list(pool.map(_value, jobs))
 
-    return Game.from_function(partners, one, evaluate_many=many)
+def alliance_game(fp: Footprint, partners: list[str] | None = None,
+                  settings: Settings | None = None, workers: int | None = None) -> Game:
+    """The coalitional game of the partners (default: every company in the dataset)."""
+    settings = (settings or Settings()).for_dataset(fp)
+    partners = _check_partners(fp, partners)
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    return _game(Coalitions(fp, partners, settings, workers))
 
 
 @dataclass
@@ -154,7 +237,10 @@ def share(fp: Footprint, rule: str = "shapley", partners: list[str] | None = Non
     if rule not in RULES:
         raise GameError(f"rule must be one of {', '.join(RULES)}, not {rule!r}")
     settings = (settings or Settings()).for_dataset(fp)
-    game = alliance_game(fp, partners, settings, workers)
+    partners = _check_partners(fp, partners)
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    co = Coalitions(fp, partners, settings, workers)
+    game = _game(co)
     players = list(game.players)
     masks = [frozenset(c) for k in range(1, len(players) + 1)
              for c in combinations(players, k)]
@@ -178,7 +264,7 @@ def share(fp: Footprint, rule: str = "shapley", partners: list[str] | None = Non
     lc = least_core(game)
     coalition, excess = core_violation(game, allocation.to_dict())
 
-    plan = _solve(fp, tuple(players), settings)
+    plan = co.plan()
     comp = plan.companies.set_index("company").reindex(players)
     before_fees = comp["profit_usd"] + comp["fees_paid_usd"] - comp["fees_received_usd"]
     total = float(before_fees.sum())

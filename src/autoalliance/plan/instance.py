@@ -1,0 +1,407 @@
+"""Build the plan model once, solve it many times.
+
+A :class:`PlanInstance` is the model of ``build_model`` (the ``define_*`` functions, the one
+definition of the model) for one structure - the partners' lanes, plants, tools, options and
+covers - handed to ``highspy.Highs`` once through linopy's matrices (no LP file). Its variants
+are answered by changing the solver's vectors in place:
+
+- a **coalition** of the partners: every column whose labels name something outside the
+  coalition (a lane of another firm's nameplate, an option with a party outside it, ...) is
+  fixed at zero; a row left with no free column is dropped (its bounds opened), so another
+  firm's demand floor or individual rationality does not bind. Which labels belong to a
+  coalition is read per *dimension* (lane, option, cover, tool, company) from the plan inputs,
+  so a new ``define_*`` family over these dimensions needs no change here;
+- **individual-rationality floors**: the model carries the family with its bounds open; a
+  floor sets a row bound;
+- **new numbers on the same structure** (scenario overrides: tariffs, FX, demand, capacity,
+  option costs): :meth:`PlanInstance.update` takes the variant's plan inputs, rebuilds the
+  vectors from the same ``define_*`` code and writes only the entries that changed (column
+  bounds, costs, row bounds, matrix coefficients). A different structure is refused
+  (:class:`StructureChanged`): build a new instance.
+
+Each solve starts from the previous solution when it is feasible for the new vectors (a warm
+start); a solve never depends on it for its answer (tests check both ways agree).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from autoalliance.errors import AutoallianceError
+from autoalliance.plan.data import SOLVER_THREADS, PlanInputs, Settings, build_inputs
+from autoalliance.plan.model import MONEY, UNITS, build_model
+from autoalliance.plan.result import Solution
+
+IR = "individual_rationality"
+VARIABLES = ("production", "tooling", "option", "covered", "fee", "offset")
+
+
+_SOLVER_SECONDS = [0.0]
+
+
+def solver_seconds() -> float:
+    """Seconds this process has spent in HiGHS ``run`` (every instance and fresh solve)."""
+    return _SOLVER_SECONDS[0]
+
+
+def count_solver(seconds: float) -> None:
+    _SOLVER_SECONDS[0] += seconds
+
+
+class StructureChanged(AutoallianceError):
+    """The variant's index sets differ from the instance's: build a new instance."""
+
+
+@contextlib.contextmanager
+def quiet():
+    """Silence the solver's banner, which HiGHS writes to file descriptor 1 from C++ (so that
+    ``--json`` output stays clean)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def index_sets(d: PlanInputs) -> dict[str, pd.Index]:
+    """The labels of each model dimension for plan inputs ``d``."""
+    return {"lane": d.lanes.index, "year": pd.Index(d.years), "tool": d.tools.index,
+            "option": d.options.index, "cover": d.covers.index,
+            "company": pd.Index(d.companies), "plant": d.plants.index,
+            "nm": d.demand.index.get_level_values("nm").unique()}
+
+
+def members(d: PlanInputs, coalition) -> dict[str, np.ndarray]:
+    """Per dimension, which labels of ``d`` a coalition's own plan has (a boolean per label):
+    lanes of its nameplates not opened by an option outside it, options (and their covers)
+    whose parties are all members, its tools and its companies. A dimension not named here
+    (year, plant, ...) is shared by every coalition."""
+    s = set(coalition)
+    o = d.options
+    opt_in = o["kind"].eq("do_nothing") | (o["owner"].isin(s) & o["host"].isin(s))
+    lanes = d.lanes
+    lane_in = lanes["company"].isin(s) & (lanes["enabler"].ne("option")
+                                          | lanes["option"].map(opt_in).eq(True)
+                                          .astype(bool))
+    cover_in = (d.covers["company"].isin(s)
+                & d.covers["option"].map(opt_in).eq(True))
+    return {"lane": lane_in.to_numpy(bool), "option": opt_in.to_numpy(bool),
+            "cover": cover_in.to_numpy(bool),
+            "tool": d.tools["company"].isin(s).to_numpy(bool) if len(d.tools) else
+            np.zeros(0, bool),
+            "company": np.isin(np.array(d.companies, dtype=object), list(s))}
+
+
+def same_structure(a: PlanInputs, b: PlanInputs) -> bool:
+    """Whether two plan inputs have the same index sets (so the same model columns and rows)."""
+    ia, ib = index_sets(a), index_sets(b)
+    if list(a.companies) != list(b.companies) or list(a.years) != list(b.years):
+        return False
+    if any(not ia[k].equals(ib[k]) for k in ia):
+        return False
+    for f in fields(PlanInputs):
+        va, vb = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(va, pd.DataFrame) and not va.index.equals(vb.index):
+            return False
+    return a.cover_lanes[["cover", "lane"]].equals(b.cover_lanes[["cover", "lane"]])
+
+
+@dataclass
+class _Vectors:
+    lb: np.ndarray
+    ub: np.ndarray
+    cost: np.ndarray
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    A: object  # scipy CSR
+
+
+def _vectors(m) -> _Vectors:
+    M = m.matrices
+    lo = np.where(M.sense != "<", M.b, -np.inf)
+    hi = np.where(M.sense != ">", M.b, np.inf)
+    return _Vectors(M.lb.copy(), M.ub.copy(), np.asarray(M.c, float).copy(), lo, hi,
+                    M.A.tocsr())
+
+
+class PlanInstance:
+    """The plan model of one structure, built once, solved for many variants."""
+
+    def __init__(self, d: PlanInputs, settings: Settings | None = None, threads: int = 0):
+        import highspy
+
+        self.settings = settings or Settings()
+        self.d = d
+        self.m, self.parts = build_model(d, self.settings.max_lost_share,
+                                         {c: 0.0 for c in d.companies})
+        M = self.m.matrices
+        self._vlabels = M.vlabels
+        self._clabels = M.clabels
+        self.base = _vectors(self.m)
+        self.row_ir = self._rows(IR)
+        self.base.row_lo[self.row_ir] = -np.inf  # floors are set per solve
+        with quiet():  # the banner goes to file descriptor 1 on the first instance
+            h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("log_to_console", False)
+        h.setOptionValue("mip_rel_gap", self.settings.mip_rel_gap)
+        h.setOptionValue("time_limit", float(self.settings.time_limit_s))
+        threads = threads or int(os.environ.get(SOLVER_THREADS, "0") or 0)
+        if threads:
+            h.setOptionValue("threads", int(threads))
+        b = self.base
+        n = len(b.lb)
+        h.addVars(n, b.lb, b.ub)
+        ints = np.flatnonzero(np.isin(M.vtypes, ["B", "I"]))
+        if len(ints):
+            h.changeColsIntegrality(len(ints), ints.astype(np.int32),
+                                    np.ones(len(ints), dtype=np.uint8))
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), b.cost)
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        A = b.A
+        h.addRows(A.shape[0], b.row_lo, b.row_hi, A.nnz, A.indptr, A.indices, A.data)
+        self.highs = h
+        self._cols = {name: self._positions(self.parts[name]) for name in VARIABLES
+                      if self.parts.get(name) is not None}
+        self._dims = {name: self.parts[name].dims for name in self._cols}
+        self._col_members = self._column_dims()
+        self.current = _Vectors(b.lb.copy(), b.ub.copy(), b.cost.copy(), b.row_lo.copy(),
+                                b.row_hi.copy(), A)
+        self._last: np.ndarray | None = None
+        self._memo: dict = {}  # (coalition, floors) -> (status, solution) on these numbers
+        self.kept: dict = {}  # what callers derive from the solutions (values, tables)
+        self.run_seconds = 0.0  # HiGHS run time of every solve so far
+        self.solves = 0
+
+    # -- label maps ---------------------------------------------------------------------------
+    def _positions(self, var) -> np.ndarray:
+        """Column of each label of ``var`` (-1 where the label is not in the model)."""
+        labels = var.labels.values
+        pos = np.searchsorted(self._vlabels, labels)
+        pos = np.clip(pos, 0, len(self._vlabels) - 1)
+        ok = (labels >= 0) & (self._vlabels[pos] == labels)
+        return np.where(ok, pos, -1)
+
+    def _rows(self, family: str) -> np.ndarray:
+        if family not in self.m.constraints:
+            return np.zeros(0, dtype=np.int64)
+        labels = self.m.constraints[family].labels.values.ravel()
+        labels = labels[labels >= 0]
+        return np.searchsorted(self._clabels, labels)
+
+    def _column_dims(self) -> dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]:
+        """Per variable family: its columns and, per dimension, the label index of each."""
+        out = {}
+        for name, var in self.m.variables.items():
+            labels = var.labels
+            pos = self._positions(var)
+            idx = {}
+            for k, dim in enumerate(labels.dims):
+                shape = [1] * labels.ndim
+                shape[k] = labels.shape[k]
+                idx[dim] = np.broadcast_to(np.arange(labels.shape[k]).reshape(shape),
+                                           labels.shape)
+            ok = pos >= 0
+            out[name] = (pos[ok], {dim: a[ok] for dim, a in idx.items()},
+                         {dim: pd.Index(var.coords[dim].values) for dim in labels.dims})
+        return out
+
+    # -- variants -----------------------------------------------------------------------------
+    def _coalition_bounds(self, coalition) -> tuple[np.ndarray, np.ndarray]:
+        """Column upper bounds with every column outside the coalition fixed at zero, and the
+        mask of rows left with a free column."""
+        ub = self.base.ub.copy()
+        lb = self.base.lb.copy()
+        if coalition is None or set(coalition) >= set(self.d.companies):
+            return lb, ub, np.ones(len(self.base.row_lo), bool)
+        mem = members(self.d, coalition)
+        sets = index_sets(self.d)
+        free = np.ones(len(ub), bool)
+        for pos, idx, coords in self._col_members.values():
+            keep = np.ones(len(pos), bool)
+            for dim, k in idx.items():
+                if dim in mem:
+                    labels_in = mem[dim]
+                    # the variable's coords follow the inputs' order for every member dimension
+                    order = sets[dim].get_indexer(coords[dim])
+                    keep &= labels_in[order][k]
+            free[pos[~keep]] = False
+        lb[~free] = 0.0
+        ub[~free] = 0.0
+        A = self.base.A
+        live = np.zeros(A.shape[0], bool)
+        nz = A.indices[A.data != 0]
+        rows = np.repeat(np.arange(A.shape[0]), np.diff(A.indptr))[A.data != 0]
+        live[np.unique(rows[free[nz]])] = True
+        return lb, ub, live
+
+    def solve(self, coalition=None, floors: dict[str, float] | None = None,
+              warm: bool = True) -> tuple[str, Solution]:
+        """Solve for ``coalition`` (default: every company of the instance) with
+        individual-rationality ``floors`` (USD by company; none by default).
+
+        Returns the solver's status (``optimal``, ``infeasible``, ...) and the solution (values
+        outside the coalition are zero)."""
+        import highspy
+
+        memo = (None if coalition is None else tuple(sorted(coalition)),
+                None if not floors else tuple(sorted(floors.items())))
+        if warm and memo in self._memo:  # solved before on these numbers: the same answer
+            return self._memo[memo]
+        lb, ub, live = self._coalition_bounds(coalition)
+        lo = np.where(live, self.base.row_lo, -np.inf)
+        hi = np.where(live, self.base.row_hi, np.inf)
+        if floors:
+            comps = list(self.d.companies)
+            for c, v in floors.items():
+                r = self.row_ir[comps.index(c)]
+                if live[r]:
+                    lo[r] = v / MONEY
+        self._set_bounds(lb, ub, lo, hi)
+        h = self.highs
+        if not warm:
+            h.clearSolver()
+        elif self._last is not None:
+            start = np.clip(self._last, lb, ub)
+            sol = highspy.HighsSolution()
+            sol.col_value = start
+            sol.value_valid = True
+            h.setSolution(sol)
+        t0 = time.perf_counter()
+        with quiet():
+            h.run()
+        took = time.perf_counter() - t0
+        self.run_seconds += took
+        count_solver(took)
+        self.solves += 1
+        status = _STATUS.get(h.getModelStatus(), str(h.getModelStatus()))
+        if status not in ("optimal", "time_limit") or h.getInfo().primal_solution_status != 2:
+            return status, None
+        x = np.asarray(h.getSolution().col_value)
+        self._last = x
+        self._memo[memo] = status, self._solution(x, h.getInfo().objective_function_value)
+        return self._memo[memo]
+
+    def forget(self) -> None:
+        """Drop the kept answers (the next solves run the solver again)."""
+        self._memo.clear()
+        self.kept.clear()
+
+    def _set_bounds(self, lb, ub, lo, hi) -> None:
+        h, cur = self.highs, self.current
+        cols = np.flatnonzero((lb != cur.lb) | (ub != cur.ub))
+        if len(cols):
+            h.changeColsBounds(len(cols), cols.astype(np.int32), lb[cols], ub[cols])
+        rows = np.flatnonzero((lo != cur.row_lo) | (hi != cur.row_hi))
+        if len(rows):
+            h.changeRowsBounds(len(rows), rows.astype(np.int32), lo[rows], hi[rows])
+        cur.lb, cur.ub, cur.row_lo, cur.row_hi = lb, ub, lo, hi
+
+    def update(self, d: PlanInputs) -> None:
+        """New numbers on the same structure: rebuild the vectors from the ``define_*`` code and
+        write the entries that changed into the solver."""
+        if not same_structure(self.d, d):
+            raise StructureChanged("the variant's lanes, plants, tools, options or covers "
+                                   "differ from the built model's; build a new instance")
+        m, _ = build_model(d, self.settings.max_lost_share, {c: 0.0 for c in d.companies})
+        new = _vectors(m)
+        new.row_lo[self.row_ir] = -np.inf
+        if len(new.lb) != len(self.base.lb) or new.A.shape != self.base.A.shape:
+            raise StructureChanged("the variant's model has other columns or rows")
+        h = self.highs
+        changed = (new.A - self.base.A).tocoo()  # entries that differ, zeros included
+        keep = changed.data != 0
+        A1 = new.A.tocsr()
+        for r, c in zip(changed.row[keep], changed.col[keep]):
+            h.changeCoeff(int(r), int(c), float(A1[r, c]))
+        cost = np.flatnonzero(new.cost != self.base.cost)
+        if len(cost):
+            h.changeColsCost(len(cost), cost.astype(np.int32), new.cost[cost])
+        self.base = new
+        self.d = d
+        self.forget()
+        # bounds are written at the next solve (coalition masks apply on top of them)
+        self.current.lb = np.full_like(new.lb, np.nan)
+        self.current.row_lo = np.full_like(new.row_lo, np.nan)
+
+    # -- solutions ----------------------------------------------------------------------------
+    def _solution(self, x: np.ndarray, objective: float) -> Solution:
+        def values(name, scale=1.0):
+            if name not in self._cols:
+                return None
+            pos = self._cols[name]
+            var = self.parts[name]
+            data = np.where(pos >= 0, x[np.maximum(pos, 0)], 0.0) * scale
+            return xr.DataArray(data, dims=var.dims,
+                                coords={k: var.coords[k].values for k in var.dims})
+        return Solution(production=values("production", UNITS), tooling=values("tooling"),
+                        option=values("option"), covered=values("covered", UNITS),
+                        fee=values("fee", MONEY), offset=values("offset", MONEY),
+                        objective=float(objective))
+
+
+def instance_for(fp, companies: list[str], settings: Settings):
+    """The plan inputs and built instance of ``companies`` on footprint ``fp``, kept on the
+    footprint (one at a time), so the plan, the sharing game and the report of one input state
+    share one model. Returns ``(inputs, instance)``; the instance is None when nothing can be
+    built. Tables are treated as immutable; their identities are part of the key."""
+    cache = fp.__dict__.setdefault("_plan_instance", {})
+    key = (tuple(companies), settings, tuple(id(t) for t in fp.tables.values()))
+    if key not in cache:
+        d = build_inputs(fp, list(companies), settings)
+        cache.clear()
+        cache[key] = (d, PlanInstance(d, settings) if not d.lanes.empty else None)
+    return cache[key]
+
+
+def restrict(sol: Solution, d: PlanInputs) -> Solution:
+    """A solution on a bigger structure restricted to the labels of plan inputs ``d``."""
+    sets = index_sets(d)
+
+    def cut(a):
+        if a is None:
+            return None
+        sel = {k: sets[k] for k in a.dims if k in sets}
+        if any(len(v) == 0 for v in sel.values()):
+            return None
+        return a.sel({k: list(v) for k, v in sel.items()})
+    out = {f.name: cut(getattr(sol, f.name)) if f.name != "objective" else sol.objective
+           for f in fields(Solution)}
+    return Solution(**out)
+
+
+def _status_map():
+    import highspy
+    S = highspy.HighsModelStatus
+    return {S.kOptimal: "optimal", S.kInfeasible: "infeasible",
+            S.kUnboundedOrInfeasible: "infeasible_or_unbounded", S.kUnbounded: "unbounded",
+            S.kTimeLimit: "time_limit", S.kIterationLimit: "iteration_limit",
+            S.kSolutionLimit: "solution_limit", S.kInterrupt: "interrupt"}
+
+
+class _LazyStatus(dict):
+    def get(self, key, default=None):
+        if not self:
+            self.update(_status_map())
+        return super().get(key, default)
+
+
+_STATUS = _LazyStatus()
