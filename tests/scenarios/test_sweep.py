@@ -147,7 +147,7 @@ def test_plan_stage_serial_pool_and_dask_agree_run_for_run(tmp_path):
 
     fp = tiny_alliance(tmp_path / "alliance")
     scenarios = [Scenario.model_validate(s) for s in rate_scenarios(3)]
-    plan = RunSettings(stages=("exposure", "plan"), horizon=(2026, 2027))
+    plan = Settings(stages=("exposure", "plan"), horizon=(2026, 2027))
     serial = Store(tmp_path / "serial.duckdb")
     assert sweep(fp, scenarios, serial, settings=plan).written == 3
     want = _numbers(serial)

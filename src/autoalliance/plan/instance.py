@@ -364,7 +364,9 @@ def instance_for(fp, companies: list[str], settings: Settings):
     share one model. Returns ``(inputs, instance)``; the instance is None when nothing can be
     built. Tables are treated as immutable; their identities are part of the key."""
     cache = fp.__dict__.setdefault("_plan_instance", {})
-    key = (tuple(companies), settings, tuple(id(t) for t in fp.tables.values()))
+    plan_settings = (settings.horizon, settings.max_lost_share, settings.mip_rel_gap,
+                     settings.time_limit_s, settings.solver)  # not the run's stages
+    key = (tuple(companies), plan_settings, tuple(id(t) for t in fp.tables.values()))
     if key not in cache:
         d = build_inputs(fp, list(companies), settings)
         cache.clear()
