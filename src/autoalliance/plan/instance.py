@@ -181,7 +181,6 @@ class PlanInstance:
         self.highs = h
         self._cols = {name: self._positions(self.parts[name]) for name in VARIABLES
                       if self.parts.get(name) is not None}
-        self._dims = {name: self.parts[name].dims for name in self._cols}
         self._col_members = self._column_dims()
         self.current = _Vectors(b.lb.copy(), b.ub.copy(), b.cost.copy(), b.row_lo.copy(),
                                 b.row_hi.copy(), A)
@@ -225,9 +224,9 @@ class PlanInstance:
         return out
 
     # -- variants -----------------------------------------------------------------------------
-    def _coalition_bounds(self, coalition) -> tuple[np.ndarray, np.ndarray]:
-        """Column upper bounds with every column outside the coalition fixed at zero, and the
-        mask of rows left with a free column."""
+    def _coalition_bounds(self, coalition) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Column bounds with every column outside the coalition fixed at zero, and the mask of
+        rows left with a free column."""
         ub = self.base.ub.copy()
         lb = self.base.lb.copy()
         if coalition is None or set(coalition) >= set(self.d.companies):
@@ -239,10 +238,9 @@ class PlanInstance:
             keep = np.ones(len(pos), bool)
             for dim, k in idx.items():
                 if dim in mem:
-                    labels_in = mem[dim]
-                    # the variable's coords follow the inputs' order for every member dimension
-                    order = sets[dim].get_indexer(coords[dim])
-                    keep &= labels_in[order][k]
+                    # a label the inputs do not list (-1) is shared by every coalition
+                    labels_in = np.append(mem[dim], True)
+                    keep &= labels_in[sets[dim].get_indexer(coords[dim])][k]
             free[pos[~keep]] = False
         lb[~free] = 0.0
         ub[~free] = 0.0
