@@ -226,6 +226,12 @@ def workload_tables(w: dict) -> str:
     if "sweeps_speedup_2_workers" in w:
         rows.append(f"| sweep: 2 workers / 1 | | | {w['sweeps_speedup_2_workers']:.2f}x | "
                     ">= 1.7x |")
+    db = w.get("dashboard", {})
+    if "edit_rerender_s" in db:
+        rows.append(f"| dashboard: exposure input edit re-rendered | {db['edit_rerender_s']:.2f} s "
+                    "| | | <= 1.5 s |")
+        rows.append(f"| dashboard: \"Plan and share\" switched on | "
+                    f"{db['plan_and_share_s']:.2f} s | | | <= 5 s |")
     sp = w.get("split")
     if sp:
         rows += ["", f"Split of one built-once game ({sp['variables']} variables, "

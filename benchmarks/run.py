@@ -153,6 +153,7 @@ def bench_workload(samples: int, reps: int, log) -> dict:
     """The analyst's workload on the bundled dataset (``workload_bench.py``): ratios measured
     side by side in one process run."""
     r = _child("workload_bench.py", "--samples", str(samples), "--reps", str(reps))
+    r["dashboard"] = _child("dashboard_bench.py")
     log(f"workload: {json.dumps(r)[:400]}")
     return r
 
