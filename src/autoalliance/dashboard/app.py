@@ -158,12 +158,24 @@ def apply_edits(fp: Footprint, measures: dict[str, dict], fx: dict[str, float],
 RESULTS_KEPT = 8  # input states whose results a session keeps
 
 
+def files_stamp(path: Path) -> tuple:
+    """What identifies a dataset folder's (or workbook's) content for the footprint cache: each
+    file's name, size and modification time."""
+    path = Path(path)
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+
+
 def main() -> None:  # pragma: no cover - exercised by the browser tests
     import streamlit as st
 
     from autoalliance.report import build, write_workbook
     from autoalliance.report.charts import charts
     from autoalliance.report.html import render
+
+    @st.cache_resource(max_entries=4, show_spinner=False)
+    def _footprint(path: str, stamp: tuple):  # read and validated once per folder content
+        return load_footprint(path)
 
     st.set_page_config(page_title="autoalliance", layout="wide")
     st.title("autoalliance: alliance planning under US tariffs")
@@ -193,7 +205,7 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
                 path = None
             else:
                 path = resolve_dataset(name, data_dir)
-                base = load_footprint(path)
+                base = _footprint(str(path), files_stamp(path))
         except Exception as e:  # a dataset error is shown, not raised
             st.error(error_text(e))
             st.stop()
@@ -315,7 +327,11 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
     for stage, why in rd.notes.items():
         st.info(f"{stage}: {why.splitlines()[0]}")
 
-    for ch in charts(rd):
+    figures = st.session_state.setdefault("charts", {})
+    if key not in figures:  # the charts of an input state, made once
+        figures.clear()
+        figures[key] = charts(rd)
+    for ch in figures[key]:
         if ch.figure is not None:
             st.plotly_chart(ch.figure, use_container_width=True, key=f"chart-{ch.id}")
 

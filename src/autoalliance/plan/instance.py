@@ -28,7 +28,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import time
+import weakref
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -189,6 +191,7 @@ class PlanInstance:
         self.kept: dict = {}  # what callers derive from the solutions (values, tables)
         self.run_seconds = 0.0  # HiGHS run time of every solve so far
         self.solves = 0
+        self.lock = threading.RLock()  # one solve at a time (a dashboard serves many sessions)
 
     # -- label maps ---------------------------------------------------------------------------
     def _positions(self, var) -> np.ndarray:
@@ -258,6 +261,10 @@ class PlanInstance:
 
         Returns the solver's status (``optimal``, ``infeasible``, ...) and the solution (values
         outside the coalition are zero)."""
+        with self.lock:
+            return self._solve(coalition, floors, warm)
+
+    def _solve(self, coalition, floors, warm) -> tuple[str, Solution]:
         import highspy
 
         memo = (None if coalition is None else tuple(sorted(coalition)),
@@ -356,20 +363,29 @@ class PlanInstance:
                         objective=float(objective))
 
 
+_KEPT: list = []  # [(weak reference to the footprint, key, (inputs, instance))]: the last one
+
+
 def instance_for(fp, companies: list[str], settings: Settings):
-    """The plan inputs and built instance of ``companies`` on footprint ``fp``, kept on the
-    footprint (one at a time), so the plan, the sharing game and the report of one input state
-    share one model. Returns ``(inputs, instance)``; the instance is None when nothing can be
-    built. Tables are treated as immutable; their identities are part of the key."""
-    cache = fp.__dict__.setdefault("_plan_instance", {})
+    """The plan inputs and built instance of ``companies`` on footprint ``fp``, kept for the last
+    footprint asked (so the plan, the sharing game and the report of one input state share one
+    model). Returns ``(inputs, instance)``; the instance is None when nothing can be built.
+    Tables are treated as immutable; their identities are part of the key. Kept beside the
+    footprint, not on it, so a footprint sent to worker processes carries no solver."""
     plan_settings = (settings.horizon, settings.max_lost_share, settings.mip_rel_gap,
                      settings.time_limit_s, settings.solver)  # not the run's stages
     key = (tuple(companies), plan_settings, tuple(id(t) for t in fp.tables.values()))
-    if key not in cache:
-        d = build_inputs(fp, list(companies), settings)
-        cache.clear()
-        cache[key] = (d, PlanInstance(d, settings) if not d.lanes.empty else None)
-    return cache[key]
+    with _KEPT_LOCK:
+        if _KEPT and _KEPT[0][0]() is fp and _KEPT[0][1] == key:
+            return _KEPT[0][2]
+    d = build_inputs(fp, list(companies), settings)
+    made = (d, PlanInstance(d, settings) if not d.lanes.empty else None)
+    with _KEPT_LOCK:
+        _KEPT[:] = [(weakref.ref(fp), key, made)]
+    return made
+
+
+_KEPT_LOCK = threading.Lock()
 
 
 def restrict(sol: Solution, d: PlanInputs) -> Solution:
