@@ -124,6 +124,15 @@ class Format(StrEnum):
     json = "json"
 
 
+FormatOpt = typer.Option(Format.table, "--format", help="table: for people (never cuts a "
+                         "number, whatever the width); csv: the main table, raw numbers; json: "
+                         "everything (same as --json)")
+OutOpt = typer.Option(None, "--out", help="Also write the tables to FILE (.csv or .parquet); "
+                      "a command with several tables writes the main one to FILE and each "
+                      "other beside it, named FILE_options.csv and so on",
+                      dir_okay=False)
+
+
 def mode(fmt: Format, json_out: bool) -> Format:
     """``--json`` is kept as a short form of ``--format json``."""
     return Format.json if json_out else Format(fmt)
