@@ -68,10 +68,6 @@ def _imports(module: str, path: Path):
                 yield node.lineno, "<dynamic>", []
 
 
-# Known and being removed (issue 12 moves the two-stage model into plan/stochastic.py).
-KNOWN = {"autoalliance/scenarios/robust.py: private _precheck, _run, _values of plan"}
-
-
 def test_imports_run_down_the_pipeline_only():
     bad = []
     for module, path in _modules():
@@ -101,8 +97,6 @@ def test_imports_run_down_the_pipeline_only():
                 if private:
                     bad.append(f"{rel}:{line}: private {', '.join(private)} of {there} "
                                f"imported by {here}")
-    bad = [b for b in bad if not any(b.startswith(k.split(":")[0]) and k.split(": ")[1] in b
-                                     for k in KNOWN)]
     assert not bad, "\n".join(bad)
 
 

@@ -183,6 +183,17 @@ def test_montecarlo_times_one_sample_then_estimates(tmp_path):
     assert out["sweep"]["total"] == 4 and out["sweep"]["written"] == 4
     q = {(x["company"], x["metric"]): x for x in out["quantiles"]}
     assert q[("acme", "tariff_cost_usd")]["n"] == 4
+    # the command's numbers are the Python API's (scenarios.montecarlo.run_montecarlo)
+    from autoalliance.dataset.footprint import load_footprint
+    from autoalliance.scenarios import load_scenarios
+    from autoalliance.scenarios.montecarlo import run_montecarlo
+    from autoalliance.scenarios.store import Store
+
+    api = run_montecarlo(load_footprint(d), load_scenarios(f), store=Store(tmp_path / "py.db"))
+    want = api.quantiles.set_index(["company", "metric"])
+    for (company, metric), row in q.items():
+        for col in ("mean", "p05", "p50", "p95"):
+            assert row[col] == pytest.approx(want.at[(company, metric), col], rel=1e-12)
     text = run("montecarlo", f, "--dataset", d, "--store", tmp_path / "s.duckdb").stdout
     assert_uncut(text)
     runs = run("runs", "--store", tmp_path / "s.duckdb")

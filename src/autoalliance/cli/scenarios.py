@@ -277,7 +277,7 @@ def register(app: typer.Typer) -> None:
         """Sample futures (tariff regime by quarter, FX random walk, demand) and report each
         company's duty, profit and alliance gain as quantiles; runs go to the store."""
         from autoalliance.scenarios import load_scenarios
-        from autoalliance.scenarios.montecarlo import sample_scenarios, summarise
+        from autoalliance.scenarios.montecarlo import montecarlo_label, run_montecarlo
         from autoalliance.scenarios.store import Store
 
         sset = load_scenarios(file)
@@ -287,33 +287,19 @@ def register(app: typer.Typer) -> None:
         mc = mc.model_copy(update={k: v for k, v in (("samples", samples), ("seed", seed))
                                    if v is not None})
         fp = _dataset_for(sset, dataset)
-        draws = sample_scenarios(fp, sset, mc)
-        st = Store(store)
-        label = f"{sset.name}:montecarlo:seed{mc.seed}"
-        settings = _settings(sset, stages)
-        # one sample first, timed, so a long run says how long before it starts
-        pilot = _run_sweep(fp, draws[:1], st, settings, 1, cluster, resume, json_out,
-                           "monte carlo: first sample (timing)", check=False,
-                           scenario_set=label)
-        report = pilot
-        if len(draws) > 1:
-            per = pilot.seconds if pilot.written else float("nan")
-            if per == per:
-                eta = per * (len(draws) - 1) / max(1, workers)
-                err_console.print(f"one sample took {per:.1f} s: the other {len(draws) - 1} on "
-                                  f"{workers} worker(s) should take about {_duration(eta)}",
-                                  highlight=False)
-            rest = _run_sweep(fp, draws[1:], st, settings, workers, cluster, resume, json_out,
-                              f"monte carlo {sset.name}", check=False, scenario_set=label)
-            report = rest
-            report.run_keys = pilot.run_keys + rest.run_keys
-            report.total += pilot.total
-            report.written += pilot.written
-            report.skipped += pilot.skipped
-            report.failed += pilot.failed
-            report.seconds += pilot.seconds
-        m = st.metrics(report.run_keys)
-        q, p = summarise(m)
+        label = montecarlo_label(sset, mc)
+
+        def estimate(per, remaining):
+            eta = per * remaining / max(1, workers)
+            err_console.print(f"one sample took {per:.1f} s: the other {remaining} on "
+                              f"{workers} worker(s) should take about {_duration(eta)}",
+                              highlight=False)
+
+        res = _with_progress(f"monte carlo {sset.name}", lambda **callbacks: run_montecarlo(
+            fp, sset, mc, store=Store(store), settings=_settings(sset, stages),
+            workers=workers, cluster=cluster, resume=resume, on_estimate=estimate,
+            **callbacks))
+        report, q, p = res.report, res.quantiles, res.p_beats_standalone
         how = mode(fmt, json_out)
         write_tables(out, {"quantiles": q, "p_alliance": p})
         if how is Format.csv:

@@ -202,11 +202,20 @@ class MonteCarloResult:
         return totals(self.metrics)
 
 
+def montecarlo_label(sset: ScenarioSet, mc: MonteCarloSpec) -> str:
+    """The scenario-set name a Monte Carlo run is stored under."""
+    return f"{sset.name}:montecarlo:seed{mc.seed}"
+
+
 def run_montecarlo(fp: Footprint, sset: ScenarioSet, mc: MonteCarloSpec | None = None,
                    store=None, settings=None, workers: int = 1, cluster=None,
-                   resume: bool = False, on_start=None, on_result=None) -> MonteCarloResult:
-    """Sample, run every sample (locally or on a Dask cluster), and summarise. ``on_start`` and
-    ``on_result`` are the sweep's progress callbacks."""
+                   resume: bool = False, on_start=None, on_result=None,
+                   on_estimate=None) -> MonteCarloResult:
+    """Sample, run every sample (locally or on a Dask cluster), and summarise.
+
+    ``on_start(total, done)`` and ``on_result(record)`` are the sweep's progress callbacks over
+    all samples. The first sample runs alone and is timed, so that ``on_estimate(seconds,
+    remaining)`` can say how long the rest will take before it starts."""
     from autoalliance.scenarios.store import Store
     from autoalliance.scenarios.sweep import settings_of, sweep
 
@@ -214,9 +223,24 @@ def run_montecarlo(fp: Footprint, sset: ScenarioSet, mc: MonteCarloSpec | None =
     draws = sample_scenarios(fp, sset, mc)
     if store is None:
         store = Store(Path(tempfile.mkdtemp(prefix="autoalliance-mc-")) / "runs.duckdb")
-    report = sweep(fp, draws, store, settings=settings or settings_of(sset), workers=workers,
-                   cluster=cluster, resume=resume, check=False, on_start=on_start,
-                   on_result=on_result, scenario_set=f"{sset.name}:montecarlo:seed{mc.seed}")
+    kw = dict(settings=settings or settings_of(sset), cluster=cluster, resume=resume,
+              check=False, on_result=on_result, scenario_set=montecarlo_label(sset, mc))
+
+    def started(offset):
+        return None if on_start is None else (lambda _, done: on_start(len(draws),
+                                                                       offset + done))
+
+    report = sweep(fp, draws[:1], store, workers=1, on_start=started(0), **kw)
+    if len(draws) > 1:
+        if on_estimate is not None and report.written:
+            on_estimate(report.seconds, len(draws) - 1)
+        rest = sweep(fp, draws[1:], store, workers=workers,
+                     on_start=started(report.skipped + report.written + report.failed),
+                     **kw)
+        rest.run_keys = report.run_keys + rest.run_keys
+        for name in ("total", "written", "skipped", "failed", "seconds"):
+            setattr(rest, name, getattr(rest, name) + getattr(report, name))
+        report = rest
     m = store.metrics(report.run_keys)
     q, p = summarise(m)
     return MonteCarloResult(draws, m, q, p, report)
