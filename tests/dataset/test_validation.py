@@ -79,6 +79,59 @@ CASES = {
         "measures", 12, "origin", "JP",
         [Problem("measures.csv", 14, "origin", "an offset rule credits vehicles assembled in "
                  "the importing country, so origin must be US")]),
+    # issue 13: dates that wrapped inside the matcher, magnitudes that overflowed, codes unchecked
+    "a no-end date that would wrap to 1816": (
+        "measures", 0, "end", "9999-12-31",
+        [Problem("measures.csv", 2, "end", "9999-12-31 is outside 1900-01-01 to 2199-12-31 "
+                 "(leave end blank for a rule still in force)")]),
+    "a date before the stated range": (
+        "measures", 0, "start", "1850-01-01",
+        [Problem("measures.csv", 2, "start", "1850-01-01 is outside 1900-01-01 to 2199-12-31")]),
+    "a customs value of 1e306": (
+        "costs", 0, "customs_value_usd", "1e306",
+        [Problem("costs.csv", 2, "customs_value_usd",
+                 "1e306 is beyond the largest magnitude a table may hold (1e+15)")]),
+    "a customs value above the per-unit range": (
+        "costs", 0, "customs_value_usd", "2e7",
+        [Problem("costs.csv", 2, "customs_value_usd", "2e+07 is above 1e+07")]),
+    "an FX of 1e300": (
+        "fx", 0, "per_usd", "1e300",
+        [Problem("fx.csv", 2, "per_usd",
+                 "1e300 is beyond the largest magnitude a table may hold (1e+15)")]),
+    "an FX beyond its range": (
+        "fx", 0, "per_usd", "5e6",
+        [Problem("fx.csv", 2, "per_usd", "5e+06 is outside 0.0001 to 1e+06")]),
+    "plant country USA": (
+        "plants", 0, "country", "USA",
+        [Problem("plants.csv", 2, "country", "'USA' is not an ISO 3166-1 alpha-2 country code "
+                 "or a code declared in codes.csv; did you mean 'US'?")]),
+    "plant country in lower case": (
+        "plants", 0, "country", "us",
+        [Problem("plants.csv", 2, "country", "'us' is not an ISO 3166-1 alpha-2 country code "
+                 "or a code declared in codes.csv; did you mean 'US'?")]),
+    "parts origin spelled out": (
+        "parts_content", 0, "origin", "Japan",
+        [Problem("parts_content.csv", 2, "origin", "'Japan' is not an ISO 3166-1 alpha-2 "
+                 "country code or a code declared in codes.csv; did you mean 'JP'?")]),
+    "market USA": (
+        "demand", 0, "market", "USA",
+        [Problem("demand.csv", 2, "market", "'USA' is not an ISO 3166-1 alpha-2 country code "
+                 "or a code declared in codes.csv; did you mean 'US'?"),
+         Problem("demand.csv", 2, "nameplate", "demand for sedan in USA FY2025 has no "
+                 "sourcing rows")]),
+    "an unknown origin in a rule's list": (
+        "measures", 9, "origin", "JP|JPN",
+        [Problem("measures.csv", 11, "origin", "'JPN' is not an ISO 3166-1 alpha-2 country "
+                 "code or a code declared in codes.csv; did you mean 'JP'?")]),
+    "currency YEN": (
+        "companies", 0, "currency", "YEN",
+        [Problem("companies.csv", 2, "currency", "'YEN' is not an ISO 4217 currency code or a "
+                 "code declared in codes.csv; did you mean 'JPY'?"),
+         Problem("fx.csv", 2, "currency", "'JPY' is not a currency in companies")]),
+    "an undeclared extra code": (
+        "parts_content", 0, "origin", "other",
+        [Problem("parts_content.csv", 2, "origin", "'other' is not an ISO 3166-1 alpha-2 "
+                 "country code or a code declared in codes.csv")]),
     "sourcing from a powertrain plant": (
         "plants", 0, "kind", "powertrain",
         [Problem("sourcing.csv", 2, "plant", "us1 is a powertrain plant, not a vehicle plant")]),
@@ -215,3 +268,16 @@ def test_option_rules_name_the_workbook_sheet(tmp_path):
     with pytest.raises(DatasetError) as e:
         load_footprint(book)
     assert expected in e.value.problems
+
+
+def test_declared_extra_code_is_accepted(tmp_path):
+    """A code the dataset declares in codes.csv (``other``) is valid where its kind goes."""
+    t = tiny_tables()
+    t["parts_content"] = t["parts_content"].astype(object)
+    t["parts_content"].loc[0, "origin"] = "other"
+    t["codes"] = pd.DataFrame([dict(code="other", kind="country", meaning="rest of world",
+                                    source="", assumption="pooled origins")])
+    assert validate(write_tables(t, tmp_path / "ds")) == []
+    t["codes"].loc[0, "kind"] = "currency"  # declared for the other kind: still refused
+    problems = validate(write_tables(t, tmp_path / "ds2"))
+    assert [(p.file, p.row, p.column) for p in problems] == [("parts_content.csv", 2, "origin")]

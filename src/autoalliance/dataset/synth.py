@@ -273,7 +273,10 @@ def synth_tables(companies: int = 3, plants: int = 25, nameplates: int = 46, yea
     tables = {"companies": t_companies, "fx": t_fx, "plants": t_plants,
               "nameplates": t_nameplates, "demand": t_demand, "sourcing": t_sourcing,
               "costs": t_costs, "parts_content": t_parts, "profile": t_profile,
-              "measures": measures}
+              "measures": measures,
+              "codes": pd.DataFrame({"code": ["other"], "kind": ["country"],
+                                     "meaning": ["imported parts from countries not listed"],
+                                     "assumption": ["synthetic dataset: pooled parts origins"]})}
 
     # the planner's tables ------------------------------------------------------------------------
     t_revenue = pd.DataFrame({"nameplate": nameplate, "market": "US",

@@ -11,11 +11,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from autoalliance.dataset.codes import bad_code
 from autoalliance.dataset.option_rules import check_options
 from autoalliance.dataset.schema import TableSchema, schemas
 from autoalliance.errors import Problem
 
 SHARE_TOLERANCE = 1e-6
+# dates are read only inside this range: a later "no end" such as 9999-12-31 would overflow the
+# nanosecond clock of the trade-rule matcher (leave an end blank for a rule still in force)
+FIRST_DATE, LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31")
+# no number of any table is larger in magnitude (per-column ranges in the schemas are tighter)
+MAGNITUDE_MAX = 1e15
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
 
@@ -50,6 +56,10 @@ def _convert_column(raw: RawTable, name: str, spec: pd.Series, problems: list[Pr
         values = pd.to_numeric(s.where(~empty), errors="coerce")
         bad = ~empty & (values.isna() | ~np.isfinite(values.fillna(0.0)))
         report(bad, lambda v: f"expected a finite number, got {v!r}")
+        huge = ~empty & ~bad & (values.abs() > MAGNITUDE_MAX)
+        report(huge, lambda v: f"{v} is beyond the largest magnitude a table may hold "
+               f"({MAGNITUDE_MAX:g})")
+        bad = bad | huge
         if typ == "int":
             frac = ~empty & ~bad & (values.fillna(0) % 1 != 0)
             report(frac, lambda v: f"expected a whole number, got {v!r}")
@@ -60,7 +70,10 @@ def _convert_column(raw: RawTable, name: str, spec: pd.Series, problems: list[Pr
         values = pd.to_datetime(s.where(~empty), format="%Y-%m-%d", errors="coerce")
         bad = ~empty & values.isna()
         report(bad, lambda v: f"expected a date as YYYY-MM-DD, got {v!r}")
-        return values
+        out = ~empty & ~bad & ((values < FIRST_DATE) | (values > LAST_DATE))
+        report(out, lambda v: f"{v} is outside {FIRST_DATE:%Y-%m-%d} to {LAST_DATE:%Y-%m-%d}"
+               + (" (leave end blank for a rule still in force)" if name == "end" else ""))
+        return values.where(~out).astype("datetime64[ns]")
     if typ == "bool":
         low = s.str.lower()
         bad = ~empty & ~low.isin(_TRUE | _FALSE)
@@ -69,9 +82,16 @@ def _convert_column(raw: RawTable, name: str, spec: pd.Series, problems: list[Pr
     raise AssertionError(typ)
 
 
+CODE_CHECKS = {"country": "country", "countries": "country", "currency": "currency"}
+
+
 def _check_column(raw: RawTable, name: str, check: str, values: pd.Series, typed: pd.DataFrame,
                   problems: list[Problem]) -> None:
-    if not check or check == "key" or check.startswith("ref:"):
+    if " " in check:  # several checks, all must hold
+        for one in check.split():
+            _check_column(raw, name, one, values, typed, problems)
+        return
+    if not check or check == "key" or check.startswith("ref:") or check in CODE_CHECKS:
         return
     kind, _, arg = check.partition(":")
     present = values.notna() & values.astype(str).ne("")
@@ -89,6 +109,9 @@ def _check_column(raw: RawTable, name: str, check: str, values: pd.Series, typed
     elif kind == "ge":
         lo = float(arg)
         report(values < lo, lambda v: f"{v:g} is negative" if lo == 0 else f"{v:g} is below {lo:g}")
+    elif kind == "le":
+        hi = float(arg)
+        report(values > hi, lambda v: f"{v:g} is above {hi:g}")
     elif kind == "gt":
         lo = float(arg)
         report(values <= lo, lambda v: f"{v:g} must be greater than {lo:g}")
@@ -171,6 +194,36 @@ def _refs(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame],
             for i in np.flatnonzero(missing.to_numpy()):
                 problems.append(Problem(raws[name].file, raws[name].row_number(i), spec.column,
                                         f"{values.iloc[i]!r} is not a {column} in {table}"))
+    _codes(raws, typed, problems)
+
+
+def _codes(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame],
+           problems: list[Problem]) -> None:
+    """Country and currency columns hold ISO codes or codes the dataset declares in ``codes``."""
+    declared = typed.get("codes")
+    extra = {k: set() for k in ("country", "currency")}
+    if declared is not None and len(declared):
+        for kind, code in zip(declared["kind"], declared["code"]):
+            extra.setdefault(kind, set()).add(str(code))
+    for name, sch in schemas().items():
+        if name not in typed or name == "codes":
+            continue
+        for spec in sch.columns.itertuples(index=False):
+            for one in spec.check.split():
+                kind = CODE_CHECKS.get(one)
+                if kind is None:
+                    continue
+                values = typed[name][spec.column].astype(str)
+                for i, v in enumerate(values):
+                    if v in ("", "nan"):
+                        continue
+                    parts = v.split("|") if one == "countries" and v != "*" else \
+                        ([] if one == "countries" else [v])
+                    for part in parts:
+                        msg = bad_code(kind, part, extra.get(kind, ()))
+                        if msg:
+                            problems.append(Problem(raws[name].file, raws[name].row_number(i),
+                                                    spec.column, msg))
 
 
 def _report_rows(raw: RawTable, frame: pd.DataFrame, mask, column: str, message,

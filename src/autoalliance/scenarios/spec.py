@@ -230,6 +230,8 @@ class MonteCarloSpec(_Model):
 
 
 Stage = Literal["exposure", "plan"]
+# a fiscal year inside the range the dataset schemas accept (demand and sourcing years)
+FiscalYear = Annotated[int, Field(ge=2000, le=2100)]
 
 
 class ScenarioFile(_Model):
@@ -239,8 +241,8 @@ class ScenarioFile(_Model):
     description: str = ""
     dataset: str | None = None
     stages: list[str] | None = None  # None: every stage available
-    fiscal_years: list[int] | None = None  # exposure; None: every year with demand
-    horizon: tuple[int, int] | None = None  # plan; None: the dataset's default horizon
+    fiscal_years: list[FiscalYear] | None = None  # exposure; None: every year with demand
+    horizon: tuple[FiscalYear, FiscalYear] | None = None  # plan; None: the dataset's default
     base: str | None = None  # the scenario robust planning and comparisons start from
     include: _many(str, MAX_INCLUDE_FILES) = Field(default_factory=list)
     scenarios: _many(Scenario, MAX_SCENARIOS) = Field(default_factory=list)
