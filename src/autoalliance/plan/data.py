@@ -30,7 +30,7 @@ from autoalliance.dataset.option_rules import split_list as _split
 from autoalliance.dataset.option_rules import text as _str
 from autoalliance.errors import DatasetError, Problem
 from autoalliance.settings import Settings
-from autoalliance.trade.exposure import current_flows, unit_duty
+from autoalliance.trade.exposure import current_flows, quota_segments, unit_duty
 
 SEP = "|"
 SOLVER_THREADS = "AUTOALLIANCE_SOLVER_THREADS"  # environment: HiGHS threads (pool workers: 1)
@@ -51,6 +51,10 @@ class PlanInputs:
     covers: pd.DataFrame  # index cover (option|nameplate): option, nameplate, company, payee...
     cover_lanes: pd.DataFrame  # pairs (cover, lane) of lanes whose units a cover may count
     option_cap: pd.DataFrame = field(default_factory=pd.DataFrame)  # option x year: units cap
+    # index seg: lane, year, measure, calendar_year, share, saving (USD per unit in quota)
+    quota: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # index (measure, calendar_year): units of the quota left to the plan's lanes
+    quota_room: pd.Series = field(default_factory=pd.Series)
 
 
 def check_plan_tables(fp: Footprint) -> list[Problem]:
@@ -189,6 +193,7 @@ def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
     demand = dem.rename(columns={"fiscal_year": "year"}).set_index(["nm", "year"])
 
     coef = _coefficients(fp, lanes, years, dem)
+    quota, quota_room = _quotas(fp, lanes, years, comp, coef)
     # a supply deal with another firm that exists today runs at most at today's volume
     tu = today.groupby(["nameplate", "plant", "market", "fiscal_year"])["units"].sum()
     ex = lanes["enabler"].eq("existing").reindex(coef.index.get_level_values("lane")).to_numpy()
@@ -207,7 +212,49 @@ def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
     plants.index.name = "plant"
     return PlanInputs(companies=list(companies), years=years, lanes=lanes, coef=coef,
                       demand=demand, plants=plants, tools=tools, options=opts, covers=covers,
-                      cover_lanes=cover_lanes, option_cap=option_cap)
+                      cover_lanes=cover_lanes, option_cap=option_cap, quota=quota,
+                      quota_room=quota_room)
+
+
+def _quotas(fp: Footprint, lanes: pd.DataFrame, years: list[int], comp: set,
+            coef: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Tariff-rate quotas (per calendar year, as the rule counts them): the segments of each
+    lane-year that enter under a quota rule, and the quota left per (rule, calendar year) once
+    the entries outside the plan are counted (today's sourcing of the fiscal year before the
+    horizon, and of firms outside the plan in the horizon). ``coef["duty"]`` becomes the
+    over-quota duty on those segments; each unit the plan fits in the quota earns back
+    ``saving``. Changes ``coef`` in place."""
+    grid = lanes[["nameplate", "plant", "market"]].reset_index().merge(
+        pd.DataFrame({"fiscal_year": years}), how="cross")
+    seg = quota_segments(fp, grid)
+    empty = (pd.DataFrame(columns=["lane", "year", "measure", "calendar_year", "share",
+                                   "saving"]), pd.Series(dtype=float))
+    if seg.empty:
+        return empty
+    seg = seg.merge(grid, on=["nameplate", "plant", "market", "fiscal_year"])
+    seg["year"] = seg["fiscal_year"].astype(int)
+    seg["saving"] = seg["over_duty_usd"] - seg["in_duty_usd"]
+    extra = (seg["share"] * seg["saving"]).groupby([seg["lane"], seg["year"]]).sum()
+    coef["duty"] = coef["duty"] + extra.reindex(coef.index).fillna(0.0).to_numpy()
+    # entries outside the plan take their part of each quota first
+    before = current_flows(fp, [years[0] - 1])
+    others = current_flows(fp, years)
+    np_company = fp.nameplates.set_index("nameplate")["company"]
+    others = others[~others["nameplate"].map(np_company).isin(comp)]
+    fixed = pd.concat([before, others], ignore_index=True)
+    fixed = fixed[fixed["units"] > 0]
+    quota = seg.groupby(["measure", "calendar_year"])["quota_units"].first()
+    used = pd.Series(0.0, index=quota.index)
+    if len(fixed):
+        fs = quota_segments(fp, fixed).merge(fixed, on=["nameplate", "plant", "market",
+                                                        "fiscal_year"])
+        used = (fs["units"] * fs["share"]).groupby([fs["measure"], fs["calendar_year"]]).sum() \
+            .reindex(quota.index).fillna(0.0)
+    room = (quota - used).clip(lower=0.0).rename("room")
+    seg = seg[seg["saving"] > 0].reset_index(drop=True)
+    seg.index = pd.Index(seg["lane"] + SEP + seg["year"].astype(str) + SEP + seg["measure"]
+                         + SEP + seg["calendar_year"].astype(str), name="seg")
+    return seg[["lane", "year", "measure", "calendar_year", "share", "saving"]], room
 
 
 def _charge_share(frame: pd.DataFrame, years: list[int]) -> pd.Series:

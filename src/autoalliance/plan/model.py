@@ -17,6 +17,9 @@ Families (names as the model and the infeasibility messages use them):
   ``option_capacity`` (line or powertrain supply capacity, lead time), ``opened_lanes``;
 - ``fee[cover, year]``: money the nameplate's firm pays the partner; ``fee_range``;
 - ``offset[company, year]``: assembly offset used, at most the credit and the added parts duty;
+- ``in_quota[seg]``: units of a lane-year entering within a tariff-rate quota (a segment is the
+  lane-year's entries under one quota rule in one calendar year); ``quota_share`` (at most the
+  segment's units) and ``quota`` (at most the quota left per rule and calendar year);
 - ``individual_rationality``: each partner's profit at least its standalone profit.
 """
 
@@ -215,7 +218,34 @@ def define_offset(m: linopy.Model, d: PlanInputs, x):
     return off
 
 
-def profit_expression(d: PlanInputs, x, t, z, u, f, off) -> linopy.LinearExpression:
+def define_quota(m: linopy.Model, d: PlanInputs, x):
+    """Units entering within a tariff-rate quota: per segment (lane-year, quota rule, calendar
+    year) at most its share of the lane-year's units, and per rule and calendar year at most
+    the quota left. The lane's duty is charged at the over-quota rate; each unit in the quota
+    earns back the difference (``saving``), so the plan fills the quota where it saves most."""
+    q_in = d.quota
+    if q_in is None or q_in.empty:
+        return None
+    segs = q_in.index.rename("seg")
+    q = m.add_variables(lower=0, coords=[segs], name="in_quota")
+    lane_pos = pd.Index(x.coords["lane"].values).get_indexer(q_in["lane"].to_numpy())
+    year_pos = pd.Index(x.coords["year"].values).get_indexer(q_in["year"].to_numpy())
+    xs = x.isel(lane=xr.DataArray(lane_pos, dims="seg", coords={"seg": segs.to_numpy()}),
+                year=xr.DataArray(year_pos, dims="seg", coords={"seg": segs.to_numpy()}))
+    xs = xs.drop_vars(["lane", "year"], errors="ignore") if hasattr(xs, "drop_vars") else xs
+    share = _da(q_in["share"], "seg")
+    m.add_constraints(q - share * xs <= 0, name="quota_share")
+    key = (q_in["measure"] + "|" + q_in["calendar_year"].astype(str)).rename("quota_year")
+    room = d.quota_room
+    room_idx = pd.Index([f"{a}|{b}" for a, b in room.index], name="quota_year")
+    rhs = xr.DataArray(room.to_numpy(float) / UNITS, dims="quota_year",
+                       coords={"quota_year": room_idx.to_numpy()})
+    m.add_constraints(_by(q, _da(key, "seg").rename("quota_year"), room_idx) <= rhs,
+                      name="quota")
+    return q
+
+
+def profit_expression(d: PlanInputs, x, t, z, u, f, off, q=None) -> linopy.LinearExpression:
     """Each firm's profit over the horizon (million USD): revenue - variable cost - duty
     (+ offset used) - logistics - cost effects - fees paid + fees received - investment -
     programme cost share (investment and programme cost: the share charged to the horizon)."""
@@ -224,6 +254,9 @@ def profit_expression(d: PlanInputs, x, t, z, u, f, off) -> linopy.LinearExpress
     margin = (_lane_year(d, "revenue") - _lane_year(d, "cost") - _lane_year(d, "logistics")
               - _lane_year(d, "duty")) * PER_UNIT
     total = _by((margin * x).sum("year"), company, comps) + off.sum("year")
+    if q is not None:  # duty saved on the units that enter within a quota
+        seg_company = _da(d.quota["lane"].map(d.lanes["company"]), "seg").rename("company")
+        total = total + _by(_da(d.quota["saving"] * PER_UNIT, "seg") * q, seg_company, comps)
     if u is not None:
         payer = _da(d.covers["company"], "cover").rename("company")
         payee = _da(d.covers["payee"], "cover").rename("company")
@@ -257,8 +290,10 @@ def define_plan(m: linopy.Model, d: PlanInputs, max_lost_share: float = 1.0) -> 
     u = define_covered(m, d, x, z)
     f = define_fees(m, d, u)
     off = define_offset(m, d, x)
-    profit = profit_expression(d, x, t, z, u, f, off)
-    return dict(production=x, tooling=t, option=z, covered=u, fee=f, offset=off, profit=profit)
+    q = define_quota(m, d, x)
+    profit = profit_expression(d, x, t, z, u, f, off, q)
+    return dict(production=x, tooling=t, option=z, covered=u, fee=f, offset=off, in_quota=q,
+                profit=profit)
 
 
 def build_model(d: PlanInputs, max_lost_share: float = 1.0,

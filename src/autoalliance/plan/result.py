@@ -37,6 +37,25 @@ def _frame(arr: xr.DataArray | None, name: str) -> pd.Series:
     return arr.to_series().rename(name)
 
 
+def _quota_saving(d: PlanInputs, units: pd.Series) -> np.ndarray:
+    """Duty saved per lane-year on the units that fit in a tariff-rate quota: each quota's room
+    goes to the segments that save most per unit first (what the plan model's ``in_quota``
+    does at its optimum, since nothing else limits it). ``units`` is indexed like ``d.coef``."""
+    q = d.quota
+    if q is None or q.empty:
+        return np.zeros(len(units))
+    cap = q["share"].to_numpy() * units.reindex(pd.MultiIndex.from_arrays(
+        [q["lane"], q["year"]])).fillna(0.0).to_numpy()
+    g = q.assign(cap=cap).sort_values(["measure", "calendar_year", "saving"],
+                                      ascending=[True, True, False], kind="stable")
+    room = d.quota_room.reindex(pd.MultiIndex.from_arrays([g["measure"],
+                                                           g["calendar_year"]])).to_numpy()
+    before = g.groupby(["measure", "calendar_year"])["cap"].cumsum().to_numpy() - g["cap"]
+    fill = np.clip(room - before, 0.0, g["cap"].to_numpy())
+    saved = (fill * g["saving"]).groupby([g["lane"], g["year"]]).sum()
+    return saved.reindex(units.index).fillna(0.0).to_numpy()
+
+
 def _accounts(d: PlanInputs, s: Solution) -> dict:
     """The money of a solved plan, per company and per lane, option and tool (USD, units)."""
     x = _frame(s.production, "units").clip(lower=0.0)
@@ -49,7 +68,7 @@ def _accounts(d: PlanInputs, s: Solution) -> dict:
     coef["revenue_usd"] = coef["revenue"] * u
     coef["variable_cost_usd"] = coef["cost"] * u
     coef["logistics_usd"] = coef["logistics"] * u
-    coef["gross_duty_usd"] = coef["duty"] * u
+    coef["gross_duty_usd"] = coef["duty"] * u - _quota_saving(d, u)
     coef["customs_value_total_usd"] = coef["customs_value"] * u
 
     comps = pd.Index(d.companies, name="company")

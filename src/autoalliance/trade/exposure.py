@@ -359,11 +359,26 @@ def _empty_result(by_month: bool) -> pd.DataFrame:
 
 def exposure(fp: Footprint, fiscal_years=None, by_month: bool = False) -> pd.DataFrame:
     """Duty under today's sourcing for the given fiscal years (default: the dataset's base year,
-    ``Footprint.base_year``), service parts included (see ``duty_for_flows``)."""
+    ``Footprint.base_year``), service parts included (see ``duty_for_flows``).
+
+    A quota counts the entries of a calendar year, whichever fiscal year they belong to: the
+    entries of the neighbouring fiscal years (the only ones that share a calendar year with a
+    fiscal year) go through the quota too and are then left out, so a fiscal year's figures do
+    not depend on which other years are asked for."""
     if fiscal_years is None:
         fiscal_years = [fp.base_year]
-    return duty_for_flows(fp, current_flows(fp, fiscal_years), by_month=by_month,
-                          service_years=fiscal_years)
+    years = sorted({int(y) for y in fiscal_years})
+    if not has_quotas(fp):
+        return duty_for_flows(fp, current_flows(fp, years), by_month=by_month,
+                              service_years=years)
+    wider = sorted({y + d for y in years for d in (-1, 0, 1)})
+    out = duty_for_flows(fp, current_flows(fp, wider), by_month=by_month, service_years=wider)
+    return out[out["fiscal_year"].isin(years)].reset_index(drop=True)
+
+
+def has_quotas(fp: Footprint) -> bool:
+    """Whether any trade rule of the footprint has a quota."""
+    return bool(fp.measures["quota_units"].notna().any()) if len(fp.measures) else False
 
 
 #: The columns of an exposure table after its grouping keys (``exposure --json``, the report).
@@ -437,3 +452,54 @@ def unit_duty(fp: Footprint, lanes: pd.DataFrame) -> pd.DataFrame:
     cols = ["duty_usd", "base_duty_usd", "added_duty_usd", "parts_added_duty_usd", "offset_usd"]
     per = res.groupby(keys, as_index=False)[cols].sum()
     return lanes.merge(per, on=keys, how="left").fillna({c: 0.0 for c in cols})
+
+
+def quota_segments(fp: Footprint, lanes: pd.DataFrame) -> pd.DataFrame:
+    """Where a lane's yearly vehicle units meet a quota: one row per (lane-year, quota rule,
+    calendar year) with ``share`` (of the lane-year's units entering then, by the company's
+    monthly profile), ``in_duty_usd`` and ``over_duty_usd`` (duty per unit of those entries
+    inside and beyond the quota). ``unit_duty`` charges every unit at the in-quota rate; the
+    planner adds ``share * (over - in)`` per unit and earns it back on the units it fits in the
+    quota. Lanes: nameplate, plant, market, fiscal_year."""
+    cols = ["nameplate", "plant", "market", "fiscal_year", "measure", "calendar_year", "share",
+            "in_duty_usd", "over_duty_usd", "quota_units"]
+    if not has_quotas(fp) or lanes.empty:
+        return pd.DataFrame(columns=cols)
+    flows = lanes[["nameplate", "plant", "market", "fiscal_year"]].drop_duplicates() \
+        .assign(units=1.0)
+    rows = goods_rows(fp, flows)
+    rows = rows[rows["goods"].eq("vehicle")]
+    days = fiscal_days(fp, rows["company"].unique(), rows["fiscal_year"].unique())
+    keys = rows[KEY[:-1]].drop_duplicates().reset_index(drop=True)
+    keys["key"] = np.arange(len(keys))
+    grid = keys.merge(pd.DataFrame({"date": days["date"].drop_duplicates()}), how="cross")
+    rates = rates_for_keys(fp.measures, grid[KEY])
+    quota = rates["all_in_quota"].notna().to_numpy()
+    if not quota.any():
+        return pd.DataFrame(columns=cols)
+    unit = unit_rates(rates)
+    nonus = rates["additional_basis"].eq("non_us_content").to_numpy()
+    add = rates["additional_rate"].to_numpy()
+    g = grid[["key", "date"]].assign(
+        measure=rates["all_in_measure"].to_numpy(), quota_units=rates["all_in_quota"].to_numpy(),
+        on_deal=unit["on_value"].to_numpy(),
+        over_value=rates["base_rate"].to_numpy() + np.where(nonus, 0.0, add),
+        over_non_us=np.where(nonus, add, 0.0))[quota]
+    e = rows.merge(keys, on=KEY[:-1]).merge(days[["company", "fiscal_year", "date", "weight"]],
+                                            on=["company", "fiscal_year"]).merge(g, on=["key",
+                                                                                         "date"])
+    value = e["customs_value_usd"].to_numpy(float)
+    non_us = value * (1 - e["us_content_share"].to_numpy(float))
+    w = e["weight"].to_numpy()
+    e = e.assign(calendar_year=e["date"].dt.year, share=w,
+                 in_duty_usd=w * value * e["on_deal"].to_numpy(),
+                 over_duty_usd=w * (value * e["over_value"].to_numpy()
+                                    + non_us * e["over_non_us"].to_numpy()))
+    seg = e.groupby(["nameplate", "plant", "market", "fiscal_year", "measure", "calendar_year"],
+                    as_index=False).agg(share=("share", "sum"), in_duty_usd=("in_duty_usd", "sum"),
+                                        over_duty_usd=("over_duty_usd", "sum"),
+                                        quota_units=("quota_units", "first"))
+    per = seg["share"].where(seg["share"] > 0, 1.0)
+    seg["in_duty_usd"] /= per
+    seg["over_duty_usd"] /= per
+    return seg[cols]
