@@ -109,7 +109,19 @@ def scenario_files(path: Path) -> dict[str, Path]:
     folder = path / "scenarios" if path.is_dir() else None
     if folder is None or not folder.is_dir():
         return {}
-    return {p.stem: p for p in sorted(folder.glob("*.yaml")) if not p.is_symlink()}
+    from autoalliance.scenarios import load_scenarios
+
+    out = {}
+    for p in sorted(folder.glob("*.yaml")):
+        if p.is_symlink():
+            continue
+        try:
+            one = len(load_scenarios(p).scenarios) == 1
+        except Exception:  # a broken file is reported when chosen, not hidden
+            one = True
+        if one:  # a set of several scenarios is run with `sweep`, not shown as one
+            out[p.stem] = p
+    return out
 
 
 def apply_scenario_file(fp: Footprint, file: Path) -> Footprint:
@@ -118,8 +130,20 @@ def apply_scenario_file(fp: Footprint, file: Path) -> Footprint:
 
     ss = load_scenarios(file)
     if len(ss.scenarios) != 1:
-        return fp
+        raise Refused(f"{file.name} holds {len(ss.scenarios)} scenarios; the dashboard shows "
+                      "one at a time (run the set with `autoalliance sweep`)")
     return apply_scenario(fp, ss.scenarios[0], ss.origins)
+
+
+def changes_caption(measures: dict[str, dict], fx: dict[str, float], options: bool) -> str:
+    """The caption naming exactly the user's edits (empty when there are none)."""
+    def rule(k, v):
+        end = "" if pd.isna(v.get("end")) else f" to {v['end']:%Y-%m-%d}"
+        return f"{k} ({v['rate']:.1%} from {v['start']:%Y-%m-%d}{end})"
+    parts = ([rule(k, v) for k, v in measures.items()]
+             + [f"{k} {v:g} per USD" for k, v in fx.items()]
+             + (["option costs"] if options else []))
+    return ("Changed from the dataset: " + ", ".join(parts)) if parts else ""
 
 
 def default_measure(fp: Footprint) -> str:
@@ -220,8 +244,12 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
         fy = st.number_input("Fiscal year (exposure)", 2020, 2035,
                              int(base.demand["fiscal_year"].min()), step=1)
 
+        # the controls below show the chosen dataset/scenario/upload's own values: their
+        # widgets and the edits are keyed by those inputs, so a value typed for other inputs
+        # is never carried over and re-applied on top of them
+        bkey = base.content_hash()[:16]
         st.subheader("Tariff rule")
-        edits = st.session_state.setdefault("measure_edits", {})
+        edits = st.session_state.setdefault(f"measure_edits-{bkey}", {})
         rules = base.measures[base.measures["layer"] != "base"]["measure"].tolist()
         pick = st.selectbox("Trade rule", rules, index=rules.index(default_measure(base))
                             if default_measure(base) in rules else 0)
@@ -229,13 +257,14 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
         cur = edits.get(pick, {})
         rate = st.number_input("Rate, %", 0.0, 500.0,
                                float(cur.get("rate", row["rate"])) * 100, step=0.5,
-                               key=f"rate-{pick}")
+                               key=f"rate-{pick}-{bkey}")
         start = st.date_input("Start", pd.Timestamp(cur.get("start", row["start"])).date(),
-                              key=f"start-{pick}")
+                              key=f"start-{pick}-{bkey}")
         end_default = cur.get("end", row["end"])
-        has_end = st.checkbox("Has an end date", pd.notna(end_default), key=f"hasend-{pick}")
+        has_end = st.checkbox("Has an end date", pd.notna(end_default),
+                              key=f"hasend-{pick}-{bkey}")
         end = (st.date_input("End", pd.Timestamp(end_default).date() if pd.notna(end_default)
-                             else pd.Timestamp(start).date(), key=f"end-{pick}")
+                             else pd.Timestamp(start).date(), key=f"end-{pick}-{bkey}")
                if has_end else None)
         new = {"rate": rate / 100, "start": pd.Timestamp(start),
                "end": pd.Timestamp(end) if end is not None else pd.NaT}
@@ -251,7 +280,7 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
         for currency in sorted(c for c in base.fx["currency"].unique() if c != "USD"):
             mean = float(base.fx.loc[base.fx["currency"] == currency, "per_usd"].mean())
             v = st.number_input(f"{currency} per USD (all dates)", 1e-6, 1e9, round(mean, 2),
-                                key=f"fx-{currency}")
+                                key=f"fx-{currency}-{bkey}")
             if abs(v - round(mean, 2)) > 1e-9:
                 fx_edits[currency] = v
 
@@ -262,7 +291,7 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
             cols = [c for c in ("option", "investment_usd", "programme_cost_usd",
                                 "unit_cost_effect_usd") if c in opts]
             edited = st.data_editor(opts[cols], disabled=["option"], hide_index=True,
-                                    key="options-editor")
+                                    key=f"options-editor-{bkey}")
             if not edited.equals(opts[cols]):
                 opt_edit = opts.copy()
                 for c in cols[1:]:
@@ -274,11 +303,9 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
                               disabled=not do_plan)
 
     fp = apply_edits(base, edits, fx_edits, opt_edit)
-    if edits or fx_edits or opt_edit is not None:
-        st.caption("Changed from the dataset: " + ", ".join(
-            [f"{k} ({v['rate']:.1%} from {v['start']:%Y-%m-%d})" for k, v in edits.items()]
-            + [f"{k} {v:g} per USD" for k, v in fx_edits.items()]
-            + (["option costs"] if opt_edit is not None else [])))
+    caption = changes_caption(edits, fx_edits, opt_edit is not None)
+    if caption:
+        st.caption(caption)
     stages = ("exposure",) + (("plan", "sharing") if do_plan else ()) + (
         ("sensitivity",) if do_plan and do_sens else ())
     key = (fp.content_hash(), int(fy), stages)
