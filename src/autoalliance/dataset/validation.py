@@ -300,6 +300,20 @@ def _dataset_rules(raws: dict[str, RawTable], t: dict[str, pd.DataFrame],
                      lambda r: "basis non_us_content is for additional rules only", problems)
     if "options" in t and {"nameplates", "plants", "costs"} <= set(t):
         problems.extend(check_options(t, raws["options"].file, raws["options"].first_row))
+    if "costs" in t:
+        c = t["costs"]
+        local = c["local_cost_share"].fillna(0.0) > 0
+        _report_rows(raws["costs"], c, local & c["cost_currency"].fillna("").eq(""),
+                     "cost_currency", lambda r: "a local_cost_share above 0 needs the "
+                     "cost_currency it is incurred in", problems)
+        _report_rows(raws["costs"], c, local & c["cost_fx_per_usd"].isna(), "cost_fx_per_usd",
+                     lambda r: "a local_cost_share above 0 needs the rate (cost_fx_per_usd) "
+                     "at which variable_cost_usd states it", problems)
+        if "fx" in t:
+            quoted = set(t["fx"]["currency"]) | {"USD"}
+            _report_rows(raws["costs"], c, local & ~c["cost_currency"].isin(quoted)
+                         & c["cost_currency"].fillna("").ne(""), "cost_currency",
+                         lambda r: f"no rates for {r.cost_currency} in fx", problems)
     if "fx" in t and "companies" in t:
         fx = t["fx"].sort_values(["currency", "start"])
         overlap = fx.groupby("currency")["start"].shift(-1) <= fx["end"]

@@ -315,7 +315,8 @@ def _coefficients(fp: Footprint, lanes: pd.DataFrame, years: list[int],
     out = pd.DataFrame({
         "lane": grid["lane"], "year": grid["fiscal_year"].astype(int),
         "revenue": rev.reindex(nm).fillna(0.0).to_numpy(float),
-        "cost": cst["variable_cost_usd"].reindex(npl).to_numpy(float),
+        "cost": cst["variable_cost_usd"].reindex(npl).to_numpy(float)
+        * _local_cost_factor(fp, grid, cst.reindex(npl)),
         "logistics": cst["logistics_usd"].reindex(npl).to_numpy(float),
         "duty": grid["duty_usd"].to_numpy(float),
         "credit": -grid["offset_usd"].to_numpy(float),
@@ -328,6 +329,51 @@ def _coefficients(fp: Footprint, lanes: pd.DataFrame, years: list[int],
     first = lanes["first_year"].reindex(out["lane"]).to_numpy()
     out["available"] = out["year"].to_numpy() >= first
     return out.set_index(["lane", "year"])
+
+
+def fiscal_year_rate(fx: pd.DataFrame, currency: str, start_month: int, year: int) -> float:
+    """Mean units of ``currency`` per USD over the days of a fiscal year (FY``year`` starting
+    in ``start_month`` of ``year``); a DatasetError when some day has no rate."""
+    if currency == "USD":
+        return 1.0
+    start = pd.Timestamp(int(year), int(start_month), 1)
+    days = pd.date_range(start, start + pd.DateOffset(years=1) - pd.Timedelta(days=1))
+    r = fx[fx["currency"] == currency].sort_values("start")
+    i = np.searchsorted(r["start"].to_numpy(dtype="datetime64[ns]"),
+                        days.to_numpy(dtype="datetime64[ns]"), side="right") - 1
+    ok = i >= 0
+    ok[ok] &= days.to_numpy()[ok] <= r["end"].to_numpy(dtype="datetime64[ns]")[i[ok]]
+    if not ok.all():
+        day = days[~ok][0]
+        raise DatasetError([Problem("fx.csv", 0, "start", f"no {currency} rate covers "
+                                    f"{day:%Y-%m-%d}, needed to convert costs incurred in "
+                                    f"{currency} in FY{year}")])
+    return float(r["per_usd"].to_numpy(float)[i].mean())
+
+
+def _local_cost_factor(fp: Footprint, grid: pd.DataFrame, cst: pd.DataFrame) -> np.ndarray:
+    """Per lane-year, variable cost in USD over ``variable_cost_usd``: the local share is
+    stated at ``cost_fx_per_usd`` and converted at the fiscal year's mean rate of the FX path
+    (a weaker local currency makes it cheaper in USD): ``1 - s + s * stated / rate``."""
+    share = pd.to_numeric(cst.get("local_cost_share"), errors="coerce")
+    share = share.fillna(0.0).to_numpy(float) if share is not None else np.zeros(len(grid))
+    out = np.ones(len(grid))
+    if not (share > 0).any():
+        return out
+    company = grid["nameplate"].map(fp.nameplates.set_index("nameplate")["company"])
+    start = company.map(fp.companies.set_index("company")["fiscal_year_start_month"])
+    cur = cst["cost_currency"].fillna("").astype(str).to_numpy()
+    stated = pd.to_numeric(cst["cost_fx_per_usd"], errors="coerce").to_numpy(float)
+    rows = pd.DataFrame({"cur": cur, "start": start.to_numpy(),
+                         "year": grid["fiscal_year"].to_numpy()})
+    sel = share > 0
+    keys = rows[sel].drop_duplicates()
+    rate = pd.Series([fiscal_year_rate(fp.fx, *k) for k in keys.itertuples(index=False,
+                                                                          name=None)],
+                     index=pd.MultiIndex.from_frame(keys))  # one per currency and year
+    now = rate.reindex(pd.MultiIndex.from_frame(rows[sel])).to_numpy(float)
+    out[sel] = 1.0 - share[sel] + share[sel] * stated[sel] / now
+    return out
 
 
 def _covers(opts: pd.DataFrame, lanes: pd.DataFrame, nps: pd.DataFrame):

@@ -255,6 +255,17 @@ FX = [
 for start, end, rate, src, asm in FX:
     add("fx", currency="JPY", start=start, end=end, per_usd=rate, source=src, assumption=asm)
 
+# pesos and Canadian dollars: the local share of Mexican and Canadian plants' costs (costs.csv)
+MX_SRC = "Banco de Mexico FIX of 21 Feb 2025 (20.3448 pesos per USD), as listed in 'How much is the Mexican peso worth' https://gaymexico.net/?p=964 | Mexico News Daily, '2025 was the modern Mexican peso's best year ever' (peso up nearly 14% in 2025) https://mexiconewsdaily.com/news/mexican-peso-best-year-2025/ | Dow Jones via Kudupinter (dollar at an average of 18.04 pesos) https://kudupinter.com/?p=73668"
+CA_SRC = "Maybe Finance, CAD/USD analysis (1 May 2025: 1.3850 CAD per USD) https://maybefinance.com/tools/exchange-rate-calculator/CAD/USD/5 | 56ok.com (9 Aug 2025: 0.7272 USD per CAD = 1.375 CAD per USD) https://en.56ok.com/topic/detail-126385-canadian-dollar-fluctuates-against-us-dollar-amid-economic-trends.html"
+for cur, start, end, rate, src, asm in [
+    ("MXN", "2025-01-01", "2025-09-30", 20.34, MX_SRC, "No monthly averages found; the Feb 2025 FIX stands for the first three quarters of 2025 (the peso strengthened through the year)."),
+    ("MXN", "2025-10-01", "2031-03-31", 18.04, MX_SRC, "Late-2025 level (18.04) held flat for the forecast years, as the JPY path holds its last print."),
+    ("CAD", "2025-01-01", "2025-06-30", 1.385, CA_SRC, "No monthly averages found; the 1 May 2025 level stands for the first half of 2025."),
+    ("CAD", "2025-07-01", "2031-03-31", 1.375, CA_SRC, "The Aug 2025 level held flat for the rest of 2025 and the forecast years, as the JPY path holds its last print."),
+]:
+    add("fx", currency=cur, start=start, end=end, per_usd=rate, source=src, assumption=asm)
+
 # --------------------------------------------------------------------------
 # nameplates
 # --------------------------------------------------------------------------
@@ -679,9 +690,22 @@ def cost_row(n, p, why):
                   f"over the unit-weighted base MSRP of those units here (${HONDA_CAMX_MSRP:,.0f}). Company-specific evidence replaces the generic {R_PRE} x MSRP (which gives ~$23,300 per unit and models Honda at 1.42x its Feb-2026 figure). It is an upper bound if the 300B yen also covered some Japanese imports. A related-party transfer price set near cost fits it.")
         src = " | ".join(x for x in [cite("S53", "S54"), usc_src] if x)
     asm = " ".join([status, "CUSTOMS VALUE:", cv_asm, "US CONTENT:", usc_asm, "USMCA:", usmca_asm, "VARIABLE COST:", VC_ASM, "LOGISTICS:", LOGI_ASM])
+    cur, local, stated = COST_FX.get(ctry, ("", "", ""))
+    if cur:
+        asm += COST_FX_ASM[ctry]
     add("costs", nameplate=n, plant=p, customs_value_usd=round(cv, 2), variable_cost_usd=round(vc, 2),
         us_content_share=usc, usmca_qualifying="true" if usmca else "false", logistics_usd=LOGI[ctry],
+        cost_currency=cur, local_cost_share=local, cost_fx_per_usd=stated,
         source=src, assumption=asm)
+
+
+# the share of a plant's variable cost incurred in its own currency (judgment), and the rate at
+# which variable_cost_usd states it; the planner converts it at each fiscal year's FX path
+COST_FX = {"JP": ("JPY", 0.8, 150.0), "MX": ("MXN", 0.3, 19.5), "CA": ("CAD", 0.4, 1.38)}
+COST_FX_ASM = {
+    "JP": " LOCAL COST: 0.8 of the variable cost incurred in yen (Japanese assembly and mostly domestic parts; judgment), stated at 150 yen per USD (about the FY2025 mean of fx.csv, 146-156).",
+    "MX": " LOCAL COST: 0.3 of the variable cost incurred in pesos (wages and local services; most parts priced in USD; judgment), stated at 19.5 pesos per USD (between the 20.34 Banxico FIX of Feb 2025 and the ~18 of late 2025 in fx.csv).",
+    "CA": " LOCAL COST: 0.4 of the variable cost incurred in Canadian dollars (wages and Canadian parts; judgment), stated at 1.38 CAD per USD (the 2025 level in fx.csv)."}
 
 
 done = set()
