@@ -21,6 +21,7 @@ from autoalliance.cli.output import (
     money,
     print_csv,
     print_json,
+    print_warnings,
     records,
     table,
     write_tables,
@@ -138,10 +139,15 @@ def register(app: typer.Typer) -> None:
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.trade import exposure as run
         from autoalliance.trade.exposure import exposure_table
+        from autoalliance.trade.plausibility import demand_warnings, input_warnings
 
         how = mode(fmt, json_out)
         keys = list(dict.fromkeys(b.value for b in by))
         fp = load_footprint(path)
+        empty = demand_warnings(fp, fy or [fp.base_year])
+        if len(empty) == len(set(fy or [fp.base_year])):  # nothing to show: an error
+            raise ValueError("; ".join(empty))
+        print_warnings(input_warnings(fp) + empty)
         res = exposure_table(run(fp, fy or None, by_month=("month" in keys)), keys)
         if "month" in res:
             res["month"] = pd.to_datetime(res["month"]).dt.strftime("%Y-%m")
@@ -181,10 +187,12 @@ def register(app: typer.Typer) -> None:
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.trade.calibration import calibrate as run
         from autoalliance.trade.calibration import sensitivity as run_sensitivity
+        from autoalliance.trade.plausibility import input_warnings, ratio_warnings
 
         how = mode(fmt, json_out)
         fp = load_footprint(path)
         res = run(fp)
+        print_warnings(input_warnings(fp) + ratio_warnings(res))
         sens = run_sensitivity(fp) if sensitivity else None
         write_tables(out, {"calibration": res} | ({} if sens is None else
                                                  {"sensitivity": sens}))

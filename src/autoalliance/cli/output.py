@@ -106,6 +106,12 @@ def handles_errors(fn):
     return wrapper
 
 
+def print_warnings(warnings: list[str]) -> None:
+    """Warnings on stderr (so ``--json`` output on stdout stays one document)."""
+    for w in warnings:
+        err_console.print(f"[bold yellow]warning:[/] {escape(w)}", highlight=False)
+
+
 def print_json(obj) -> None:
     sys.stdout.write(dumps(obj, indent=2) + "\n")
 

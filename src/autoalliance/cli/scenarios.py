@@ -198,17 +198,25 @@ def register(app: typer.Typer) -> None:
         st = Store(store)
         report = _run_sweep(fp, sset, st, _settings(sset, stages), workers, cluster, resume,
                             json_out, f"sweep {sset.name}")
+        all_failed = report.failed > 0 and report.failed >= report.total - report.skipped
         if json_out:
             out = report.to_dict()
             out["store"] = str(st.path)
             out["runs"] = records(st.runs(sweep_id=report.sweep_id).drop(
                 columns=["settings", "params"]))
+            out["warnings"] = ([f"every run failed ({report.failed} of {report.total})"]
+                               if all_failed else [])
             print_json(out)
-            return
-        rate = f" ({report.runs_per_minute:.1f} runs/min)" if report.written else ""
-        console.print(f"[green]{report.written} run(s) written[/], {report.skipped} already in "
-                      f"the store, {report.failed} failed; {report.seconds:.1f} s{rate} -> "
-                      f"{st.path}", highlight=False)
+        else:
+            rate = f" ({report.runs_per_minute:.1f} runs/min)" if report.written else ""
+            console.print(f"[green]{report.written} run(s) written[/], {report.skipped} already "
+                          f"in the store, {report.failed} failed; {report.seconds:.1f} s{rate} "
+                          f"-> {st.path}", highlight=False)
+        if all_failed:  # nothing to look at: say so with the exit code
+            err_console.print(f"[bold red]error:[/] every run of the sweep failed "
+                              f"({report.failed} of {report.total}); see the messages above or "
+                              "`autoalliance runs`", highlight=False)
+            raise typer.Exit(1)
 
     @app.command()
     @handles_errors

@@ -66,6 +66,11 @@ def exposure_stage(fp, settings: Settings) -> StageOutput:
     if years is None:
         years = fp.fiscal_years
     s = summarise(exposure(fp, years), "company")
+    have = set(s["fiscal_year"].astype(int))
+    missing = [y for y in years if int(y) not in have]
+    if missing:  # a run with no numbers for a year asked is a failed run, not an ok one
+        raise ValueError(f"no demand in {', '.join(f'FY{int(y)}' for y in missing)}: nothing "
+                         "to compute exposure on")
     s["period"] = "FY" + s["fiscal_year"].astype(int).astype(str)
     metrics = ["units", "duty_usd", "added_duty_usd", "offset_usd", "tariff_cost_usd",
                "tariff_cost_local"]
