@@ -14,6 +14,7 @@ from autoalliance.cli.output import (
     JsonOpt,
     OutOpt,
     PathArg,
+    ScenarioOpt,
     console,
     err_console,
     handles_errors,
@@ -24,6 +25,7 @@ from autoalliance.cli.output import (
     print_warnings,
     records,
     table,
+    with_scenario,
     write_tables,
 )
 from autoalliance.errors import DatasetError
@@ -131,6 +133,7 @@ def register(app: typer.Typer) -> None:
                                              "suppliers' parts, metals, service parts and the "
                                              "offset"),
                  fmt: Format = FormatOpt, out: Path | None = OutOpt,
+                 scenario: str | None = ScenarioOpt,
                  json_out: bool = JsonOpt):
         """Tariff cost per company, nameplate, plant, origin, goods line or month in a fiscal
         year."""
@@ -143,7 +146,7 @@ def register(app: typer.Typer) -> None:
 
         how = mode(fmt, json_out)
         keys = list(dict.fromkeys(b.value for b in by))
-        fp = load_footprint(path)
+        fp = with_scenario(load_footprint(path), scenario)
         empty = demand_warnings(fp, fy or [fp.base_year])
         if len(empty) == len(set(fy or [fp.base_year])):  # nothing to show: an error
             raise ValueError("; ".join(empty))
@@ -176,6 +179,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handles_errors
     def calibrate(path: Path | None = PathArg,
+                  scenario: str | None = ScenarioOpt,
                   sensitivity: bool = typer.Option(False, "--sensitivity", metavar="",
                                                    help="Also move each main assumption one at a "
                                                    "time and show the modelled cost"),
@@ -190,7 +194,7 @@ def register(app: typer.Typer) -> None:
         from autoalliance.trade.plausibility import input_warnings, ratio_warnings
 
         how = mode(fmt, json_out)
-        fp = load_footprint(path)
+        fp = with_scenario(load_footprint(path), scenario)
         res = run(fp)
         print_warnings(input_warnings(fp) + ratio_warnings(res))
         sens = run_sensitivity(fp) if sensitivity else None
@@ -262,11 +266,12 @@ def register(app: typer.Typer) -> None:
         for by in ("company", "origin", "nameplate"):
             s = summarise(res, by)
             s.to_csv(out / f"exposure_fy{year}_by_{by}.csv", index=False)
-        exposure(path=None, fy=[year], by=[By.company], fmt=Format.table, out=None,
+        exposure(path=None, fy=[year], scenario=None, by=[By.company], fmt=Format.table, out=None,
                  json_out=False)
-        exposure(path=None, fy=[year], by=[By.origin, By.goods], fmt=Format.table, out=None,
-                 json_out=False)
+        exposure(path=None, fy=[year], scenario=None, by=[By.origin, By.goods],
+                 fmt=Format.table, out=None, json_out=False)
         cal = run_calibration(fp)
         cal.to_csv(out / "calibration.csv", index=False)
-        calibrate(path=None, sensitivity=True, fmt=Format.table, out=None, json_out=False)
+        calibrate(path=None, scenario=None, sensitivity=True, fmt=Format.table, out=None,
+                  json_out=False)
         console.print(f"outputs written to {out}/")

@@ -72,6 +72,34 @@ def _explain(e: BaseException, kwargs: dict) -> str | None:
     return None
 
 
+ScenarioOpt = typer.Option(None, "--scenario", metavar="NAME|FILE[:SCENARIO]",
+                           help="Look at the dataset under one scenario: a file of the bundled "
+                           "library by name (japan_deal_lapses) or a YAML file; FILE:SCENARIO "
+                           "picks one of a file holding several")
+
+
+def with_scenario(fp, scenario: str | None):
+    """The footprint under ``--scenario`` (unchanged when none is given)."""
+    if not scenario:
+        return fp
+    from pathlib import Path
+
+    from autoalliance.scenarios import apply_scenario, load_scenarios
+
+    file, name = scenario, None
+    if ":" in scenario and not Path(scenario).exists():
+        file, name = scenario.rsplit(":", 1)
+    ss = load_scenarios(file)
+    if name is not None:
+        chosen = ss.scenario(name)
+    elif len(ss.scenarios) == 1:
+        chosen = ss.scenarios[0]
+    else:
+        raise ValueError(f"{file} holds {len(ss.scenarios)} scenarios; pick one as "
+                         f"{file}:NAME (have: {', '.join(s.name for s in ss.scenarios)})")
+    return apply_scenario(fp, chosen, ss.origins)
+
+
 def handles_errors(fn):
     """Render input errors for people: the problems, no traceback, exit code 2.
 

@@ -37,6 +37,7 @@ def register(app: typer.Typer) -> None:
         JsonOpt,
         OutOpt,
         PathArg,
+        ScenarioOpt,
         console,
         handles_errors,
         money,
@@ -44,6 +45,7 @@ def register(app: typer.Typer) -> None:
         print_json,
         progress_status,
         table,
+        with_scenario,
         write_tables,
     )
     from autoalliance.cli.output import (
@@ -65,6 +67,7 @@ def register(app: typer.Typer) -> None:
                                                     help="Comma list of firms in the alliance "
                                                     "(default: those the options link)"),
              fmt: Format = FormatOpt, out: Path | None = OutOpt,
+             scenario: str | None = ScenarioOpt,
              json_out: bool = JsonOpt):
         """Plan production, tooling and collaboration options; alliance mode keeps every partner
         at or above its standalone profit."""
@@ -72,7 +75,7 @@ def register(app: typer.Typer) -> None:
         from autoalliance.plan import plan as run
 
         how = output_mode(fmt, json_out)
-        fp = load_footprint(path)
+        fp = with_scenario(load_footprint(path), scenario)
         who = [p.strip() for p in partners.split(",") if p.strip()] if partners else None
         with progress_status(f"solving the {mode.value} plan"):
             res = run(fp, mode=mode.value, horizon=_horizon(horizon), partners=who)

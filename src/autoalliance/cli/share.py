@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
         JsonOpt,
         OutOpt,
         PathArg,
+        ScenarioOpt,
         console,
         handles_errors,
         money,
@@ -33,6 +34,7 @@ def register(app: typer.Typer) -> None:
         print_json,
         progress_status,
         table,
+        with_scenario,
         write_tables,
     )
     from autoalliance.cli.output import mode as output_mode
@@ -56,6 +58,7 @@ def register(app: typer.Typer) -> None:
                                                metavar=""),
               workers: int = typer.Option(2, "--workers", help="Processes solving coalitions"),
               fmt: Format = FormatOpt, out: Path | None = OutOpt,
+              scenario: str | None = ScenarioOpt,
               json_out: bool = JsonOpt):
         """Split the alliance's value fairly and print the fees that deliver the split."""
         import pandas as pd
@@ -65,7 +68,7 @@ def register(app: typer.Typer) -> None:
         from autoalliance.sharing.alliance import share as run
 
         how = output_mode(fmt, json_out)
-        fp = load_footprint(path)
+        fp = with_scenario(load_footprint(path), scenario)
         who = [p.strip() for p in partners.split(",") if p.strip()] if partners else None
         with progress_status("solving every coalition's plan and the split"):
             res = run(fp, rule=rule.value, partners=who,
