@@ -31,6 +31,7 @@ from autoalliance.dataset.option_rules import text as _str
 from autoalliance.errors import DatasetError, Problem
 from autoalliance.settings import Settings
 from autoalliance.trade.exposure import current_flows, quota_segments, unit_duty
+from autoalliance.trade.fx import per_usd_on
 
 SEP = "|"
 SOLVER_THREADS = "AUTOALLIANCE_SOLVER_THREADS"  # environment: HiGHS threads (pool workers: 1)
@@ -334,21 +335,15 @@ def _coefficients(fp: Footprint, lanes: pd.DataFrame, years: list[int],
 def fiscal_year_rate(fx: pd.DataFrame, currency: str, start_month: int, year: int) -> float:
     """Mean units of ``currency`` per USD over the days of a fiscal year (FY``year`` starting
     in ``start_month`` of ``year``); a DatasetError when some day has no rate."""
-    if currency == "USD":
-        return 1.0
     start = pd.Timestamp(int(year), int(start_month), 1)
     days = pd.date_range(start, start + pd.DateOffset(years=1) - pd.Timedelta(days=1))
-    r = fx[fx["currency"] == currency].sort_values("start")
-    i = np.searchsorted(r["start"].to_numpy(dtype="datetime64[ns]"),
-                        days.to_numpy(dtype="datetime64[ns]"), side="right") - 1
-    ok = i >= 0
-    ok[ok] &= days.to_numpy()[ok] <= r["end"].to_numpy(dtype="datetime64[ns]")[i[ok]]
-    if not ok.all():
-        day = days[~ok][0]
+    rates = per_usd_on(fx, currency, days)
+    if np.isnan(rates).any():
+        day = days[np.isnan(rates)][0]
         raise DatasetError([Problem("fx.csv", 0, "start", f"no {currency} rate covers "
                                     f"{day:%Y-%m-%d}, needed to convert costs incurred in "
                                     f"{currency} in FY{year}")])
-    return float(r["per_usd"].to_numpy(float)[i].mean())
+    return float(rates.mean())
 
 
 def _local_cost_factor(fp: Footprint, grid: pd.DataFrame, cst: pd.DataFrame) -> np.ndarray:
