@@ -90,14 +90,14 @@ CASES = {
     "a customs value of 1e306": (
         "costs", 0, "customs_value_usd", "1e306",
         [Problem("costs.csv", 2, "customs_value_usd",
-                 "1e306 is beyond the largest magnitude a table may hold (1e+15)")]),
+                 "1e+306 is beyond the largest magnitude a table may hold (1e+15)")]),
     "a customs value above the per-unit range": (
         "costs", 0, "customs_value_usd", "2e7",
         [Problem("costs.csv", 2, "customs_value_usd", "2e+07 is above 1e+07")]),
     "an FX of 1e300": (
         "fx", 0, "per_usd", "1e300",
         [Problem("fx.csv", 2, "per_usd",
-                 "1e300 is beyond the largest magnitude a table may hold (1e+15)")]),
+                 "1e+300 is beyond the largest magnitude a table may hold (1e+15)")]),
     "an FX beyond its range": (
         "fx", 0, "per_usd", "5e6",
         [Problem("fx.csv", 2, "per_usd", "5e+06 is outside 0.0001 to 1e+06")]),

@@ -57,7 +57,7 @@ def _convert_column(raw: RawTable, name: str, spec: pd.Series, problems: list[Pr
         bad = ~empty & (values.isna() | ~np.isfinite(values.fillna(0.0)))
         report(bad, lambda v: f"expected a finite number, got {v!r}")
         huge = ~empty & ~bad & (values.abs() > MAGNITUDE_MAX)
-        report(huge, lambda v: f"{v} is beyond the largest magnitude a table may hold "
+        report(huge, lambda v: f"{float(v):g} is beyond the largest magnitude a table may hold "
                f"({MAGNITUDE_MAX:g})")
         bad = bad | huge
         if typ == "int":

@@ -20,6 +20,7 @@ import pandas as pd
 
 from autoalliance.dataset.footprint import Footprint
 from autoalliance.plan import PlanResult, Settings, Solution, build_inputs, solve_inputs
+from autoalliance.plan import plan as alliance_plan
 from autoalliance.plan.instance import PlanInstance, index_sets, instance_for
 from autoalliance.plan.result import assemble, profit_by_company
 
@@ -188,6 +189,11 @@ class ShareResult:
             "coalition_values": [
                 {"coalition": r.coalition.split("+"), "value_usd": float(r.value_usd)}
                 for r in self.coalition_values.itertuples()],
+            "plan_split": "the alliance plan (as `plan --mode alliance`): every partner at or "
+                          "above its standalone profit; its gain split in the rule's "
+                          "proportions",
+            "split_delivered": bool(self.extra.get("split_delivered", self.fees.feasible)),
+            "target": self.extra.get("target", {}),
             "options_taken": self.plan.options_taken,
             "fee_schedule": {
                 "feasible": bool(self.fees.feasible), "message": self.fees.message,
@@ -231,8 +237,12 @@ def share(fp: Footprint, rule: str = "shapley", partners: list[str] | None = Non
 
     ``rule``: shapley (exact up to 12 partners, sampled beyond), nash (disagreement point =
     standalone values; ``weights`` optional), leastcore, nucleolus. The plan is the grand
-    coalition's best plan; its per-unit fees are re-chosen within each option's bounds (plus
-    lump sums when ``lump_sum_allowed``) so every partner ends at its share.
+    coalition's allocation by the rule (of the game's values v(S), the coalitions' best plans);
+    the plan split is the one ``plan(mode="alliance")`` returns, the same as the ``plan``
+    command's, and its gain over the standalone plans is divided in the rule's proportions
+    (``extra["target"]``). Its per-unit fees are re-chosen within each option's bounds (plus
+    lump sums when ``lump_sum_allowed``) so every partner ends at its target; without lump sums
+    and when fees cannot, the plan's own fees are kept and ``split_delivered`` is False.
     """
     if rule not in RULES:
         raise GameError(f"rule must be one of {', '.join(RULES)}, not {rule!r}")
@@ -264,13 +274,32 @@ def share(fp: Footprint, rule: str = "shapley", partners: list[str] | None = Non
     lc = least_core(game)
     coalition, excess = core_violation(game, allocation.to_dict())
 
-    plan = co.plan()
+    # the plan split is the one `plan --mode alliance` returns (every partner at or above its
+    # standalone profit with the options' per-unit fees); its gain over the standalone plans is
+    # split in the rule's proportions, so the split never asks a partner to fall below alone
+    plan = alliance_plan(fp, mode="alliance", partners=players, settings=settings)
     comp = plan.companies.set_index("company").reindex(players)
     before_fees = comp["profit_usd"] + comp["fees_paid_usd"] - comp["fees_received_usd"]
     total = float(before_fees.sum())
-    target = allocation * (total / allocation.sum()) if allocation.sum() else allocation
-    fees = fee_schedule(before_fees.to_dict(), target.to_dict(), _instruments(fp, plan),
-                        lump_sum_allowed=lump_sum_allowed, tol_usd=max(1.0, 1e-9 * abs(total)))
+    plan_gain = total - float(standalone.sum())
+    game_gain = float(allocation.sum() - standalone.sum())
+    target = (standalone + (allocation - standalone) * (plan_gain / game_gain)
+              if abs(game_gain) > 1e-9 else standalone + plan_gain / len(players))
+    tol = max(1.0, 1e-9 * abs(total))
+    instruments = _instruments(fp, plan)
+    fees = fee_schedule(before_fees.to_dict(), target.to_dict(), instruments,
+                        lump_sum_allowed=lump_sum_allowed, tol_usd=tol)
+    delivered = bool(fees.feasible)
+    if not delivered and not lump_sum_allowed:
+        # per-unit fees cannot reach the split: keep the plan's own fees, which the plan chose
+        # to hold every partner at or above its standalone profit (a schedule that exists)
+        own = comp["profit_usd"]
+        kept = fee_schedule(before_fees.to_dict(), own.to_dict(), instruments,
+                            lump_sum_allowed=False, tol_usd=tol)
+        fees = type(kept)(kept.fees, kept.lump_sums, kept.partners, kept.feasible,
+                          f"{fees.message} The fees shown are the alliance plan's own, which "
+                          "keep every partner at or above its standalone profit; the "
+                          f"{rule} split itself needs lump sums.")
     plan.mode = "alliance"
     plan.companies["standalone_profit_usd"] = plan.companies["company"].map(standalone)
     plan.companies["gain_usd"] = plan.companies["profit_usd"] - \
@@ -279,4 +308,8 @@ def share(fp: Footprint, rule: str = "shapley", partners: list[str] | None = Non
                        coalition_values=values,
                        in_core=in_core(game, allocation.to_dict()), core_epsilon=lc.epsilon,
                        most_violated=([p for p in players if p in coalition], float(excess)),
-                       plan=plan, fees=fees, interval=interval)
+                       plan=plan, fees=fees, interval=interval,
+                       extra={"split_delivered": delivered,
+                              "target": {p: float(v) for p, v in target.items()},
+                              "plan_joint_profit_usd": total,
+                              "grand_coalition_value_usd": float(allocation.sum())})
