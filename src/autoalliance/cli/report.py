@@ -15,9 +15,14 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handles_errors
     def report(source: str | None = typer.Argument(
-                   None, metavar="[PATH]",
+                   None, metavar="[PATH|RUN]",
                    help="Dataset folder or .xlsx workbook (default: the bundled "
-                        "nissan_honda_2025)"),
+                        "nissan_honda_2025), or the key of a run in the results store "
+                        "(a unique prefix is enough): the report of its stored numbers"),
+               store: Path | None = typer.Option(None, "--store",
+                                                    help="Results store for RUN (default: "
+                                                         "$AUTOALLIANCE_STORE or "
+                                                         "./runs.duckdb)"),
                out: Path | None = typer.Option(None, "--out",
                                                   help="HTML report to write (default "
                                                        "report.html unless only --xlsx)"),
@@ -36,8 +41,21 @@ def register(app: typer.Typer) -> None:
                                              metavar="")):
         """Self-contained HTML report (charts, offline) and/or an Excel workbook."""
         from autoalliance.report import build, write_html, write_workbook
-        from autoalliance.report.source import resolve
+        from autoalliance.report.source import from_run, is_dataset, resolve
 
+        if not is_dataset(source):  # a stored run: its numbers, nothing recomputed
+            from autoalliance.scenarios.store import Store
+
+            rd = from_run(Store(store).load_run(source), fy)
+            if xlsx is not None:
+                raise ValueError("--xlsx writes the dataset, which a stored run does not keep")
+            out = out or Path("report.html")
+            write_html(rd, out)
+            if json_out:
+                print_json(rd.to_json())
+                return
+            console.print(f"[green]wrote[/] {out} (from run {rd.meta['run_key']})")
+            return
         fp, scenario_results = resolve(source)
         wanted = tuple(s.strip() for s in stages.split(",") if s.strip())
         with progress_steps("report") as tell:

@@ -1,8 +1,5 @@
-"""What a report is made from: a dataset folder or workbook, or a bundled dataset's name.
-
-(A report from a run of the results store is not built yet: ``Store`` keeps each run's numbers
-but not its inputs, so there is nothing to report from without recomputing.)
-"""
+"""What a report is made from: a dataset folder or workbook, a bundled dataset's name, or a run
+of the results store (``from_run``: its stored numbers, nothing recomputed)."""
 
 from __future__ import annotations
 
@@ -12,13 +9,53 @@ import pandas as pd
 
 from autoalliance.dataset.footprint import DATASETS_DIR, Footprint, load_footprint
 from autoalliance.errors import DatasetError, Problem
+from autoalliance.report.data import ReportData
+
+
+def is_dataset(source: str | None) -> bool:
+    """Whether ``source`` names a dataset (a path that exists or a bundled dataset)."""
+    return source is None or Path(source).exists() or (DATASETS_DIR / source).is_dir()
 
 
 def resolve(source: str | None) -> tuple[Footprint, pd.DataFrame | None]:
     """(footprint, scenario results or None) for a dataset path or bundled name."""
-    if source is None:
-        return load_footprint(None), None
-    p = Path(source)
-    if p.exists() or (DATASETS_DIR / source).is_dir():
+    if is_dataset(source):
         return load_footprint(source), None
     raise DatasetError([Problem(str(source), 0, "", "no such dataset folder or workbook")])
+
+
+def from_run(run: dict, fy: int | None = None) -> ReportData:
+    """The report's tables from a stored run (``Store.load_run``), as they were stored: the
+    exposure stage's per-company figures and the plan stage's tables. Charts that need tables a
+    run does not keep (monthly duty, flows today) are left out with a note; nothing is rerun."""
+    result = run.get("result") or {}
+    meta = {"source": "stored run", "run_key": run["run_key"], "scenario": run["scenario"],
+            "scenario_set": run.get("scenario_set"), "dataset": run.get("dataset"),
+            "inputs_hash": run.get("dataset_hash"), "code_version": run.get("code_version"),
+            "status": run.get("status")}
+    rd = ReportData(meta=meta)
+    if run.get("status") != "ok":
+        rd.notes["run"] = f"the run failed: {run.get('error')}"
+    exp = pd.DataFrame(result.get("exposure") or [])
+    if len(exp):
+        years = sorted(int(y) for y in exp["fiscal_year"].unique())
+        year = years[0] if fy is None else int(fy)
+        if year not in years:
+            raise ValueError(f"run {run['run_key']} has exposure for "
+                             f"{', '.join(f'FY{y}' for y in years)}, not FY{year}")
+        t = exp[exp["fiscal_year"] == year].reset_index(drop=True)
+        t["tariff_cost_per_unit_usd"] = t["tariff_cost_usd"] / t["units"].where(t["units"] > 0)
+        rd.tables["exposure_by_company"] = t
+        rd.meta["fiscal_year"] = year
+        rd.notes["exposure"] = ("from the stored run: per company only (a run keeps no "
+                                "monthly, origin or nameplate breakdown)")
+    else:
+        rd.notes["exposure"] = "the run has no exposure stage"
+    p = result.get("plan") or {}
+    for name in ("companies", "options", "utilisation", "moves"):
+        t = pd.DataFrame(p.get(name) or [])
+        if len(t):
+            rd.tables[f"plan_{name}"] = t
+    if not p:
+        rd.notes["plan"] = "the run has no plan stage"
+    return rd

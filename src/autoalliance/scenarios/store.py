@@ -336,6 +336,30 @@ class Store:
         with self._connect(read_only=True) as con:
             return con.execute(sql, args).df()
 
+    def load_run(self, run_key: str) -> dict:
+        """One stored run as it was written: its ``runs`` row (``settings``, ``timings``,
+        ``params`` and ``result`` parsed from JSON) and its ``metrics`` (a DataFrame). A unique
+        prefix of the key is enough; StoreError names what is there otherwise."""
+        import json
+
+        if not self.path.exists():
+            raise StoreError(f"no results store at {self.path} (run `autoalliance sweep` first)")
+        with self._connect(read_only=True) as con:
+            rows = con.execute(f"SELECT {', '.join(RUN_COLUMNS)} FROM runs WHERE run_key LIKE ?",
+                               [run_key.replace("%", "") + "%"]).df()
+        if len(rows) != 1:
+            with self._connect(read_only=True) as con:
+                keys = [r[0] for r in con.execute(
+                    "SELECT run_key FROM runs ORDER BY finished_at DESC LIMIT 5").fetchall()]
+            what = "no run" if rows.empty else f"{len(rows)} runs"
+            raise StoreError(f"{what} in {self.path} with key {run_key!r} (latest: "
+                             f"{', '.join(keys) or 'none'}; `autoalliance runs` lists them)")
+        run = rows.iloc[0].to_dict()
+        for c in ("settings", "timings", "params", "result"):
+            run[c] = json.loads(run[c]) if isinstance(run[c], str) and run[c] else {}
+        run["metrics"] = self.metrics([run["run_key"]])
+        return run
+
     def query(self, sql: str, args: list | None = None) -> pd.DataFrame:
         with self._connect(read_only=True) as con:
             return con.execute(sql, args or []).df()
