@@ -119,3 +119,52 @@ def test_caption_names_only_user_edits(dummy):
         "2025-09-16"), "end": pd.NaT}}, {"JPY": 160.0}, False)
     assert cap == "Changed from the dataset: japan_deal_vehicles (25.0% from 2025-09-16), " \
                   "JPY 160 per USD"
+
+
+def test_an_uploaded_workbooks_figures_equal_the_cli_on_that_workbook(tmp_path):
+    """Reproduction: a workbook with the Japan deal at 25% showed the bundled figures while the
+    rate box read 25. The page now equals `exposure BOOK --json`."""
+    import json
+
+    from playwright.sync_api import sync_playwright
+
+    from autoalliance.dataset.footprint import load_footprint
+    from autoalliance.report import write_workbook
+
+    fp = load_footprint()
+    m = fp.measures.copy()
+    m.loc[m["measure"] == "japan_deal_vehicles", "rate"] = 0.25
+    book = write_workbook(fp.replace(measures=m), tmp_path / "japan25.xlsx", {})
+    out = subprocess.run(CLI + ["exposure", str(book), "--fy", "2025", "--json"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    want = {r["company"]: f"${r['tariff_cost_usd'] / 1e9:,.3f}B" for r in json.loads(out.stdout)}
+    port = free_port()
+    proc = subprocess.Popen(SERVE + ["--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=dict(os.environ),
+                            start_new_session=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", proc=proc)
+        with sync_playwright() as p:
+            browser = launch(p)
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(f"http://127.0.0.1:{port}/")
+            _settle(page)
+            bundled = _metrics(page)
+            box = page.get_by_role("combobox", name="Dataset")
+            box.click()
+            page.get_by_role("option", name="upload a workbook…").click()
+            page.locator('input[type="file"]').set_input_files(str(book))
+            shown = _wait_for(page, want, timeout_s=120)
+            assert shown == want, (shown, want)
+            assert shown["nissan"] != bundled["nissan"]
+            assert page.get_by_label("Rate, %").input_value() == "25.00"
+            assert page.get_by_text("Changed from the dataset").count() == 0
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
