@@ -92,15 +92,15 @@ CASES = {
         [Problem("costs.csv", 2, "customs_value_usd",
                  "1e+306 is beyond the largest magnitude a table may hold (1e+15)")]),
     "a customs value above the per-unit range": (
-        "costs", 0, "customs_value_usd", "2e7",
-        [Problem("costs.csv", 2, "customs_value_usd", "2e+07 is above 1e+07")]),
+        "costs", 0, "customs_value_usd", "2e8",
+        [Problem("costs.csv", 2, "customs_value_usd", "2e+08 is above 1e+08")]),
     "an FX of 1e300": (
         "fx", 0, "per_usd", "1e300",
         [Problem("fx.csv", 2, "per_usd",
                  "1e+300 is beyond the largest magnitude a table may hold (1e+15)")]),
     "an FX beyond its range": (
-        "fx", 0, "per_usd", "5e6",
-        [Problem("fx.csv", 2, "per_usd", "5e+06 is outside 0.0001 to 1e+06")]),
+        "fx", 0, "per_usd", "5e8",
+        [Problem("fx.csv", 2, "per_usd", "5e+08 is outside 0.0001 to 1e+08")]),
     "plant country USA": (
         "plants", 0, "country", "USA",
         [Problem("plants.csv", 2, "country", "'USA' is not an ISO 3166-1 alpha-2 country code "
