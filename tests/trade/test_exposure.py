@@ -299,3 +299,19 @@ def test_engine_equals_plain_loop(tmp_path_factory, t):
         assert row.added_duty_usd == pytest.approx(added, **close)
         assert -row.offset_usd == pytest.approx(offset, **close)
         assert row.tariff_cost_usd == pytest.approx(cost, **close)
+
+
+def test_overflowing_arithmetic_is_an_error_not_a_number(tiny_dir):
+    """Issue 13: a customs value of 1e306 (set in memory, past validation) used to make the
+    flow's duty vanish; the overflow is now caught."""
+    import pytest as _pytest
+
+    from autoalliance.dataset.footprint import load_footprint
+    from autoalliance.errors import AutoallianceError
+    from autoalliance.trade.exposure import exposure as run
+
+    fp = load_footprint(tiny_dir)
+    c = fp.costs.copy()
+    c["customs_value_usd"] = 1e306
+    with _pytest.raises(AutoallianceError, match="not a finite number"):
+        run(fp.replace(costs=c), [2025])

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from autoalliance.dataset.footprint import Footprint
-from autoalliance.errors import DatasetError, Problem
+from autoalliance.errors import AutoallianceError, DatasetError, Problem
 from autoalliance.trade.fx import per_usd_on
 from autoalliance.trade.measures import KEY, duty_for_entries, rates_for_keys, unit_rates
 
@@ -266,9 +266,10 @@ def duty_for_flows(fp: Footprint, flows: pd.DataFrame, by_month: bool = False,
     keys, agg, quota_keys = _monthly_rates(fp, rows, days, by_month)
     rows = rows.merge(keys, on=KEY[:-1])
     quota_rows = rows["key"].isin(quota_keys)
-    parts = [_factorised(rows[~quota_rows], agg)]
-    if quota_rows.any():
-        parts.append(_day_by_day(fp, rows[quota_rows], days))
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below (_check_finite)
+        parts = [_factorised(rows[~quota_rows], agg)]
+        if quota_rows.any():
+            parts.append(_day_by_day(fp, rows[quota_rows], days))
     out = pd.concat(parts, ignore_index=True)
     out["goods"] = out.pop("line")
     out["offset_usd"] = -out.pop("offset_credit_usd")
@@ -288,8 +289,21 @@ def duty_for_flows(fp: Footprint, flows: pd.DataFrame, by_month: bool = False,
     else:
         cols = ids + ["month"]
     out = out.rename(columns={"vehicle_units": "units"})
+    _check_finite(out)
     return out[cols + ["units", "customs_value_total_usd", "currency"] + _VALUE_COLS] \
         .reset_index(drop=True)
+
+
+def _check_finite(out: pd.DataFrame) -> None:
+    """Arithmetic that overflowed (or lost its meaning) is an error, never a 0 or a blank."""
+    vals = out[["units", "customs_value_total_usd"] + _VALUE_COLS].to_numpy(dtype=float)
+    bad = ~np.isfinite(vals).all(axis=1)
+    if bad.any():
+        r = out.loc[bad].iloc[0]
+        raise AutoallianceError(
+            f"duty for {r['nameplate']} built at {r['plant']} in FY{int(r['fiscal_year'])} "
+            "is not a finite number (the arithmetic overflowed): check the magnitudes of its "
+            "units, customs value and FX rates")
 
 
 def _factorised(rows: pd.DataFrame, agg: pd.DataFrame) -> pd.DataFrame:
