@@ -67,6 +67,24 @@ def _md_table(frame: pd.DataFrame, money: list[str] = (), share: list[str] = ())
                           for r in f.itertuples(index=False))
 
 
+def _fx_sentence(sr: pd.DataFrame) -> str:
+    """How the alliance gain moves with the yen: the FX scenarios (named for the yen) against
+    the others, from the scenario table."""
+    if "alliance_gain_usd" not in sr or "scenario" not in sr:
+        return ""
+    fx = sr[sr["scenario"].str.contains("yen|fx", case=False)]
+    rest = sr[~sr.index.isin(fx.index)]
+    if fx.empty or rest.empty:
+        return ""
+    base = rest.iloc[0]
+    moves = ", ".join(f"{r.scenario} {r.alliance_gain_usd / 1e6:,.0f}M"
+                      for r in fx.itertuples(index=False))
+    return ("Costs incurred in yen (and in pesos and Canadian dollars) are converted at each "
+            "scenario's FX path, so the plan and the alliance gain move with the yen: "
+            f"{moves}, against {base.alliance_gain_usd / 1e6:,.0f}M under {base.scenario} "
+            "(a dearer yen makes Japan-built units cost more in USD and US builds worth more).")
+
+
 def write(path: str | Path | None = None, out: str | Path = "docs",
           progress: Callable[[str, float], None] | None = None) -> Path:
     """Write ``out/nissan-honda.md``, ``out/casestudy/*.csv`` and ``out/img/cs-*.png``.
@@ -162,7 +180,7 @@ def write(path: str | Path | None = None, out: str | Path = "docs",
                   _md_table(sr, money=money),
                   (f"The alliance gain is positive in: {', '.join(pays)}." if pays else
                    "The alliance gain is not positive in any scenario run here.")
-                  if "alliance_gain_usd" in sr else "", "",
+                  if "alliance_gain_usd" in sr else "", "", _fx_sentence(sr), "",
                   fig("cs-scenarios.png", "scenarios")]
     md = out / "nissan-honda.md"
     md.write_text("\n".join(lines) + "\n", encoding="utf-8")
