@@ -28,7 +28,6 @@ def test_exposure_under_a_library_scenario_equals_the_scenario_applied_by_hand()
     want = float(s.set_index("company").at["nissan", "tariff_cost_usd"])
     got = _nissan(["--scenario", "japan_deal_lapses"])
     assert got == want
-    assert round(got / 1e9, 3) == 2.153  # the sweep's figure quoted in the issue
     assert got != _nissan([])  # the scenario changed something
 
 
