@@ -385,7 +385,8 @@ def exposure(fp: Footprint, fiscal_years=None, by_month: bool = False) -> pd.Dat
     if not has_quotas(fp):
         return duty_for_flows(fp, current_flows(fp, years), by_month=by_month,
                               service_years=years)
-    wider = sorted({y + d for y in years for d in (-1, 0, 1)})
+    have = set(int(y) for y in fp.demand["fiscal_year"].dropna())  # neighbours with entries
+    wider = sorted(set(years) | ({y + d for y in years for d in (-1, 1)} & have))
     out = duty_for_flows(fp, current_flows(fp, wider), by_month=by_month, service_years=wider)
     return out[out["fiscal_year"].isin(years)].reset_index(drop=True)
 
