@@ -112,7 +112,10 @@ def test_workbook_formats_filters_and_stale_stamps(tmp_path):
     assert cv.number_format == "#,##0" and cv.value == 24000
     share = ws.cell(row=2, column=head.index("us_content_share") + 1)
     assert share.number_format == "0.0%"
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:I{len(fp.costs) + 1}"
+    from openpyxl.utils import get_column_letter
+
+    last = get_column_letter(len(head))  # every schema column of costs (cost currency too)
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:{last}{len(fp.costs) + 1}"
     m = wb["measures"]
     mh = [c.value for c in m[1]]
     assert m.cell(row=2, column=mh.index("start") + 1).number_format == "yyyy-mm-dd"
