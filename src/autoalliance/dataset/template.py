@@ -1,9 +1,9 @@
 """A new dataset to fill in (``autoalliance init``): every table's header, one worked example row
 per table for each company, the method's defaults stated in ``assumption``.
 
-The trade rules (``measures``) and the yen rates (``fx``) are market-wide and sourced, so they
-are copied from the bundled dataset; ``from_bundled`` also copies the bundled rows of companies
-it holds (nissan, honda, mitsubishi). The guide is docs/new-dataset.md.
+The trade rules (``measures``), the exchange rates (``fx``) and the declared codes (``codes``)
+are market-wide and sourced, so they are copied from the bundled dataset; ``from_bundled`` also
+copies the bundled rows of companies it holds (nissan, honda, mitsubishi). The guide is docs/new-dataset.md.
 """
 
 from __future__ import annotations
@@ -136,14 +136,14 @@ def template_tables(companies: list[str], from_bundled: bool = False) -> dict[st
     out: dict[str, pd.DataFrame] = {}
     for table in sch:
         cols = list(sch[table].columns["column"])
-        if table in ("measures", "fx"):
+        if table in ("measures", "fx", "codes"):
             frame = bundled[table]
         else:
             frame = pd.DataFrame(rows.get(table, []))
             if known & set(companies) and table in bundled:
                 frame = pd.concat([_bundled_rows(bundled, table, known & set(companies)),
                                    frame], ignore_index=True)
-        if frame.empty and table not in rows and table not in ("measures", "fx"):
+        if frame.empty and table not in rows and table not in ("measures", "fx", "codes"):
             frame = pd.DataFrame(columns=cols)
         out[table] = frame.reindex(columns=cols).fillna("")
     return out
