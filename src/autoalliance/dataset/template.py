@@ -3,7 +3,8 @@ per table for each company, the method's defaults stated in ``assumption``.
 
 The trade rules (``measures``), the exchange rates (``fx``) and the declared codes (``codes``)
 are market-wide and sourced, so they are copied from the bundled dataset; ``from_bundled`` also
-copies the bundled rows of companies it holds (nissan, honda, mitsubishi). The guide is docs/new-dataset.md.
+copies the bundled rows of companies it holds (nissan, honda, mitsubishi). The guide is
+docs/new-dataset.md.
 """
 
 from __future__ import annotations
