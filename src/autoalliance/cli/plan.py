@@ -43,6 +43,7 @@ def register(app: typer.Typer) -> None:
         money,
         print_csv,
         print_json,
+        print_warnings,
         progress_status,
         table,
         with_scenario,
@@ -79,6 +80,7 @@ def register(app: typer.Typer) -> None:
         who = [p.strip() for p in partners.split(",") if p.strip()] if partners else None
         with progress_status(f"solving the {mode.value} plan"):
             res = run(fp, mode=mode.value, horizon=_horizon(horizon), partners=who)
+        print_warnings(res.warnings)
         write_tables(out, {"companies": res.companies, "options": res.options,
                            "tooling": res.tooling, "utilisation": res.utilisation,
                            "moves": res.moves})

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
+import tempfile
 import threading
 import time
 import weakref
@@ -47,6 +49,16 @@ VARIABLES = ("production", "tooling", "option", "covered", "fee", "offset")
 
 
 _SOLVER_SECONDS = [0.0]
+
+
+# HiGHS log warnings about the model's numbers: badly scaled, excessive values or ratios,
+# coefficients dropped below tolerance
+NUMERICAL = re.compile(r"badly scaled|excessively|excessive|ignored|may compromise", re.I)
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def solver_seconds() -> float:
@@ -162,8 +174,14 @@ class PlanInstance:
         self.base.row_lo[self.row_ir] = -np.inf  # floors are set per solve
         with quiet():  # the banner goes to file descriptor 1 on the first instance
             h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        # the log goes to a file only, read after each run for HiGHS's numerical warnings
+        self.warnings: list[str] = []
+        fd, self._log = tempfile.mkstemp(prefix="highs-", suffix=".log")
+        os.close(fd)
+        weakref.finalize(self, _unlink, self._log)
+        h.setOptionValue("output_flag", True)
         h.setOptionValue("log_to_console", False)
+        h.setOptionValue("log_file", self._log)
         h.setOptionValue("mip_rel_gap", self.settings.mip_rel_gap)
         h.setOptionValue("time_limit", float(self.settings.time_limit_s))
         threads = threads or int(os.environ.get(SOLVER_THREADS, "0") or 0)
@@ -254,6 +272,22 @@ class PlanInstance:
         live[np.unique(rows[free[nz]])] = True
         return lb, ub, live
 
+    def _read_warnings(self) -> None:
+        """HiGHS's numerical warnings (badly scaled model, tiny or huge coefficients) from the
+        log of the last run, kept once each in ``warnings``; the log is then emptied."""
+        try:
+            with open(self._log, "r+", errors="replace") as f:
+                lines = f.read().splitlines()
+                f.seek(0)
+                f.truncate()
+        except OSError:
+            return
+        for line in lines:  # numerical ones only (a rejected warm start is not a warning)
+            if line.startswith("WARNING:") and NUMERICAL.search(line):
+                text = "HiGHS: " + line[len("WARNING:"):].strip()
+                if text not in self.warnings:
+                    self.warnings.append(text)
+
     def solve(self, coalition=None, floors: dict[str, float] | None = None,
               warm: bool = True) -> tuple[str, Solution]:
         """Solve for ``coalition`` (default: every company of the instance) with
@@ -294,6 +328,7 @@ class PlanInstance:
         with quiet():
             h.run()
         took = time.perf_counter() - t0
+        self._read_warnings()
         self.run_seconds += took
         count_solver(took)
         self.solves += 1

@@ -242,6 +242,7 @@ class PlanResult:
     settings: Settings | None = None
     dataset: str = ""
     extra: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # the solver's numerical warnings
 
     @classmethod
     def concat(cls, parts: list[PlanResult], mode: str, settings: Settings,
@@ -289,4 +290,5 @@ class PlanResult:
             "tooling_taken": records(t[t["taken"].astype(bool)]) if len(t) else [],
             "utilisation": records(self.utilisation),
             "moves": records(self.moves),
+            "warnings": list(self.warnings),
         }

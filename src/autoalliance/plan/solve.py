@@ -209,12 +209,12 @@ def plan(fp: Footprint, mode: str = "alliance", horizon: tuple[int, int] | None 
         return PlanResult.concat(parts, mode, settings, fp)
 
     if mode == "standalone":
-        return each_alone()
+        return _warned(each_alone(), inst)
     parties = option_parties(fp)
     linked = parties[parties["kind"].ne("do_nothing") & parties["owner"].isin(companies)
                      & parties["host"].isin(companies) & parties["owner"].ne(parties["host"])]
     if linked.empty:  # no option between the partners: the alliance is each firm alone
-        return each_alone()
+        return _warned(each_alone(), inst)
     d = d_all if list(d_all.companies) == companies else build_inputs(fp, companies, settings)
     margin = settings.ir_margin_usd
     try:
@@ -225,8 +225,15 @@ def plan(fp: Footprint, mode: str = "alliance", horizon: tuple[int, int] | None 
         sol = solve_on(inst, d, settings, dict(standalone))
     if settings.balance_fees:
         sol = _balance_fees(d, settings, standalone, sol)
-    res = assemble(fp, d, sol, standalone)
-    return PlanResult.concat([res], mode, settings, fp)
+    res = PlanResult.concat([assemble(fp, d, sol, standalone)], mode, settings, fp)
+    res.warnings = list(inst.warnings) if inst is not None else []
+    return res
+
+
+def _warned(res: PlanResult, inst: PlanInstance | None) -> PlanResult:
+    """The plan with the solver's numerical warnings of its model."""
+    res.warnings = list(inst.warnings) if inst is not None else []
+    return res
 
 
 def _standalone(fp: Footprint, d_all: PlanInputs, inst: PlanInstance | None,

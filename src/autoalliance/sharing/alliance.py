@@ -195,6 +195,7 @@ class ShareResult:
             "split_delivered": bool(self.extra.get("split_delivered", self.fees.feasible)),
             "target": self.extra.get("target", {}),
             "options_taken": self.plan.options_taken,
+            "warnings": list(getattr(self.plan, "warnings", [])),
             "fee_schedule": {
                 "feasible": bool(self.fees.feasible), "message": self.fees.message,
                 "fees": [{k: (float(v) if isinstance(v, (int, float)) else v) for k, v in r.items()}
