@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint fuzz bench bench-quick clean
+.PHONY: demo test lint fuzz bench bench-quick clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+screenshots: $(STAMP)
+	AUTOALLIANCE_SCREENSHOTS=1 $(PY) -m pytest -q tests/dashboard
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests

@@ -1,5 +1,6 @@
 """Real headless browser (Debian's chromium via Playwright): the offline report, the dashboard,
-its access token beyond localhost. Screenshots go to docs/img/ for the README."""
+its access token beyond localhost. Screenshots go to docs/img/ for the README with
+AUTOALLIANCE_SCREENSHOTS=1."""
 
 import json
 import os
