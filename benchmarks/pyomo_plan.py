@@ -20,7 +20,7 @@ from autoalliance.plan.model import MONEY, PER_UNIT, UNITS
 
 
 def _lane_year(d: PlanInputs, column: str) -> dict:
-    t = d.coef[column].unstack("year").reindex(index=d.lanes.index, columns=d.years)
+    t = d.coef[column].unstack("fiscal_year").reindex(index=d.lanes.index, columns=d.years)
     arr = t.to_numpy(dtype=float)
     return {(lane, y): arr[i, j] for i, lane in enumerate(d.lanes.index)
             for j, y in enumerate(d.years)}
@@ -50,7 +50,7 @@ def build_pyomo(d: PlanInputs) -> pe.ConcreteModel:
     by_nm = defaultdict(list)
     for lane, nm in d.lanes["nm"].items():
         by_nm[nm].append(lane)
-    dem = d.demand["units"].unstack("year").reindex(columns=years).fillna(0.0)
+    dem = d.demand["units"].unstack("fiscal_year").reindex(columns=years).fillna(0.0)
     dem_rhs = {(nm, y): dem.at[nm, y] / UNITS for nm in dem.index for y in years}
     m.NM = pe.Set(initialize=[nm for nm in dem.index if by_nm.get(nm)], ordered=True)
     m.demand = pe.Constraint(m.NM, m.Y, rule=lambda m, nm, y: sum(

@@ -191,7 +191,7 @@ def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
 
     # demand rows
     dem["nm"] = dem["nameplate"] + SEP + dem["market"]
-    demand = dem.rename(columns={"fiscal_year": "year"}).set_index(["nm", "year"])
+    demand = dem.set_index(["nm", "fiscal_year"])
 
     coef = _coefficients(fp, lanes, years, dem)
     quota, quota_room = _quotas(fp, lanes, years, comp, coef)
@@ -202,7 +202,7 @@ def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
         lanes["nameplate"].reindex(coef.index.get_level_values("lane")).to_numpy(),
         lanes["plant"].reindex(coef.index.get_level_values("lane")).to_numpy(),
         lanes["market"].reindex(coef.index.get_level_values("lane")).to_numpy(),
-        coef.index.get_level_values("year")])
+        coef.index.get_level_values("fiscal_year")])
     today_lane = tu.reindex(key).fillna(0.0).to_numpy(float)
     coef["bound"] = np.where(ex, np.minimum(coef["demand"].to_numpy(float), today_lane),
                              coef["demand"].to_numpy(float))
@@ -228,14 +228,14 @@ def _quotas(fp: Footprint, lanes: pd.DataFrame, years: list[int], comp: set,
     grid = lanes[["nameplate", "plant", "market"]].reset_index().merge(
         pd.DataFrame({"fiscal_year": years}), how="cross")
     seg = quota_segments(fp, grid)
-    empty = (pd.DataFrame(columns=["lane", "year", "measure", "calendar_year", "share",
+    empty = (pd.DataFrame(columns=["lane", "fiscal_year", "measure", "calendar_year", "share",
                                    "saving"]), pd.Series(dtype=float))
     if seg.empty:
         return empty
     seg = seg.merge(grid, on=["nameplate", "plant", "market", "fiscal_year"])
-    seg["year"] = seg["fiscal_year"].astype(int)
+    seg["fiscal_year"] = seg["fiscal_year"].astype(int)
     seg["saving"] = seg["over_duty_usd"] - seg["in_duty_usd"]
-    extra = (seg["share"] * seg["saving"]).groupby([seg["lane"], seg["year"]]).sum()
+    extra = (seg["share"] * seg["saving"]).groupby([seg["lane"], seg["fiscal_year"]]).sum()
     coef["duty"] = coef["duty"] + extra.reindex(coef.index).fillna(0.0).to_numpy()
     # entries outside the plan take their part of each quota first
     before = current_flows(fp, [years[0] - 1])
@@ -253,9 +253,9 @@ def _quotas(fp: Footprint, lanes: pd.DataFrame, years: list[int], comp: set,
             .reindex(quota.index).fillna(0.0)
     room = (quota - used).clip(lower=0.0).rename("room")
     seg = seg[seg["saving"] > 0].reset_index(drop=True)
-    seg.index = pd.Index(seg["lane"] + SEP + seg["year"].astype(str) + SEP + seg["measure"]
+    seg.index = pd.Index(seg["lane"] + SEP + seg["fiscal_year"].astype(str) + SEP + seg["measure"]
                          + SEP + seg["calendar_year"].astype(str), name="seg")
-    return seg[["lane", "year", "measure", "calendar_year", "share", "saving"]], room
+    return seg[["lane", "fiscal_year", "measure", "calendar_year", "share", "saving"]], room
 
 
 def _charge_share(frame: pd.DataFrame, years: list[int]) -> pd.Series:
@@ -314,7 +314,7 @@ def _coefficients(fp: Footprint, lanes: pd.DataFrame, years: list[int],
     nm = pd.MultiIndex.from_frame(grid[["nameplate", "market"]])
     npl = pd.MultiIndex.from_frame(grid[["nameplate", "plant"]])
     out = pd.DataFrame({
-        "lane": grid["lane"], "year": grid["fiscal_year"].astype(int),
+        "lane": grid["lane"], "fiscal_year": grid["fiscal_year"].astype(int),
         "revenue": rev.reindex(nm).fillna(0.0).to_numpy(float),
         "cost": cst["variable_cost_usd"].reindex(npl).to_numpy(float)
         * _local_cost_factor(fp, grid, cst.reindex(npl)),
@@ -328,8 +328,8 @@ def _coefficients(fp: Footprint, lanes: pd.DataFrame, years: list[int],
     key = pd.MultiIndex.from_arrays([grid["nameplate"], grid["market"], grid["fiscal_year"]])
     out["demand"] = d.reindex(key).fillna(0.0).to_numpy(float)
     first = lanes["first_year"].reindex(out["lane"]).to_numpy()
-    out["available"] = out["year"].to_numpy() >= first
-    return out.set_index(["lane", "year"])
+    out["available"] = out["fiscal_year"].to_numpy() >= first
+    return out.set_index(["lane", "fiscal_year"])
 
 
 def fiscal_year_rate(fx: pd.DataFrame, currency: str, start_month: int, year: int) -> float:
@@ -360,7 +360,7 @@ def _local_cost_factor(fp: Footprint, grid: pd.DataFrame, cst: pd.DataFrame) -> 
     cur = cst["cost_currency"].fillna("").astype(str).to_numpy()
     stated = pd.to_numeric(cst["cost_fx_per_usd"], errors="coerce").to_numpy(float)
     rows = pd.DataFrame({"cur": cur, "start": start.to_numpy(),
-                         "year": grid["fiscal_year"].to_numpy()})
+                         "fiscal_year": grid["fiscal_year"].to_numpy()})
     sel = share > 0
     keys = rows[sel].drop_duplicates()
     rate = pd.Series([fiscal_year_rate(fp.fx, *k) for k in keys.itertuples(index=False,
@@ -403,10 +403,10 @@ def _option_cap(opts: pd.DataFrame, covers: pd.DataFrame, cover_lanes: pd.DataFr
     """Units a year each option may cover: its capacity_units, or (when blank) the demand of
     the lanes it covers; zero before its first year."""
     idx = pd.Index([o for o in opts.index if opts.at[o, "kind"] != "do_nothing"], name="option")
-    cap = pd.DataFrame(0.0, index=idx, columns=pd.Index(years, name="year"))
+    cap = pd.DataFrame(0.0, index=idx, columns=pd.Index(years, name="fiscal_year"))
     if len(idx) == 0:
         return cap
-    d = coef["demand"].unstack("year").reindex(columns=years).fillna(0.0)
+    d = coef["demand"].unstack("fiscal_year").reindex(columns=years).fillna(0.0)
     cl = cover_lanes.assign(option=cover_lanes["cover"].map(covers["option"]))
     # demand bound: each nameplate-market counted once per option
     first = cl.assign(nm=cl["lane"].map(lanes["nm"])).drop_duplicates(["option", "nm"])

@@ -97,7 +97,7 @@ def quiet():
 
 def index_sets(d: PlanInputs) -> dict[str, pd.Index]:
     """The labels of each model dimension for plan inputs ``d``."""
-    return {"lane": d.lanes.index, "year": pd.Index(d.years), "tool": d.tools.index,
+    return {"lane": d.lanes.index, "fiscal_year": pd.Index(d.years), "tool": d.tools.index,
             "option": d.options.index, "cover": d.covers.index,
             "company": pd.Index(d.companies), "plant": d.plants.index,
             "nm": d.demand.index.get_level_values("nm").unique()}

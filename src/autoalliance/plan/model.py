@@ -44,9 +44,9 @@ def _da(series: pd.Series, dim: str) -> xr.DataArray:
 
 def _lane_year(d: PlanInputs, column: str) -> xr.DataArray:
     """A coef column as lane x year array."""
-    t = d.coef[column].unstack("year").reindex(index=d.lanes.index, columns=d.years)
-    return xr.DataArray(t.to_numpy(dtype=float), dims=("lane", "year"),
-                        coords={"lane": d.lanes.index.to_numpy(), "year": d.years})
+    t = d.coef[column].unstack("fiscal_year").reindex(index=d.lanes.index, columns=d.years)
+    return xr.DataArray(t.to_numpy(dtype=float), dims=("lane", "fiscal_year"),
+                        coords={"lane": d.lanes.index.to_numpy(), "fiscal_year": d.years})
 
 
 def _by(expr, labels: xr.DataArray, index) -> linopy.LinearExpression:
@@ -108,10 +108,10 @@ def define_demand(m: linopy.Model, d: PlanInputs, x, max_lost_share: float) -> N
     """Sales of a nameplate in a market and year: at most its demand; at least the share that
     must be served when ``max_lost_share`` < 1."""
     nm = _da(d.lanes["nm"], "lane").rename("nm")
-    dem = d.demand["units"].unstack("year").reindex(columns=d.years).fillna(0.0)
+    dem = d.demand["units"].unstack("fiscal_year").reindex(columns=d.years).fillna(0.0)
     sold = _by(x, nm, dem.index)
-    rhs = xr.DataArray(dem.to_numpy() / UNITS, dims=("nm", "year"),
-                       coords={"nm": dem.index.to_numpy(), "year": d.years})
+    rhs = xr.DataArray(dem.to_numpy() / UNITS, dims=("nm", "fiscal_year"),
+                       coords={"nm": dem.index.to_numpy(), "fiscal_year": d.years})
     m.add_constraints(sold <= rhs, name="demand")
     if max_lost_share < 1:
         m.add_constraints(sold >= (1 - max_lost_share) * rhs, name="demand_min")
@@ -167,7 +167,7 @@ def define_covered(m: linopy.Model, d: PlanInputs, x, z):
     if d.covers.empty or z is None:
         return None
     covers = d.covers.index.rename("cover")
-    years = pd.Index(d.years, name="year")
+    years = pd.Index(d.years, name="fiscal_year")
     u = m.add_variables(lower=0, coords=[covers, years], name="covered")
     cl = d.cover_lanes
     pairs = pd.RangeIndex(len(cl), name="pair")
@@ -183,8 +183,8 @@ def define_covered(m: linopy.Model, d: PlanInputs, x, z):
                           - u.sel(cover=list(op_covers)) <= 0, name="opened_lanes")
     opt_of = _da(d.covers["option"], "cover").rename("option")
     cap = d.option_cap
-    cap_da = xr.DataArray(cap.to_numpy() / UNITS, dims=("option", "year"),
-                          coords={"option": cap.index.to_numpy(), "year": d.years})
+    cap_da = xr.DataArray(cap.to_numpy() / UNITS, dims=("option", "fiscal_year"),
+                          coords={"option": cap.index.to_numpy(), "fiscal_year": d.years})
     zc = z.sel(option=list(cap.index))
     m.add_constraints(_by(u, opt_of, cap.index) - cap_da * zc <= 0, name="option_capacity")
     return u
@@ -196,7 +196,7 @@ def define_fees(m: linopy.Model, d: PlanInputs, u):
     if u is None:
         return None
     covers = d.covers.index.rename("cover")
-    f = m.add_variables(lower=0, coords=[covers, pd.Index(d.years, name="year")], name="fee")
+    f = m.add_variables(lower=0, coords=[covers, pd.Index(d.years, name="fiscal_year")], name="fee")
     lo = _da(d.covers["fee_min"] * PER_UNIT, "cover")
     hi = _da(d.covers["fee_max"] * PER_UNIT, "cover")
     m.add_constraints(f - lo * u >= 0, name="fee_min")
@@ -208,7 +208,7 @@ def define_offset(m: linopy.Model, d: PlanInputs, x):
     """Assembly offset used by each firm and year: at most its credit on the units it builds
     in the market and at most its added duty on imported parts."""
     comps = pd.Index(d.companies, name="company")
-    off = m.add_variables(lower=0, coords=[comps, pd.Index(d.years, name="year")],
+    off = m.add_variables(lower=0, coords=[comps, pd.Index(d.years, name="fiscal_year")],
                           name="offset")
     company = _da(d.lanes["company"], "lane").rename("company")
     credit = _by(_lane_year(d, "credit") * PER_UNIT * x, company, comps)
@@ -229,10 +229,10 @@ def define_quota(m: linopy.Model, d: PlanInputs, x):
     segs = q_in.index.rename("seg")
     q = m.add_variables(lower=0, coords=[segs], name="in_quota")
     lane_pos = pd.Index(x.coords["lane"].values).get_indexer(q_in["lane"].to_numpy())
-    year_pos = pd.Index(x.coords["year"].values).get_indexer(q_in["year"].to_numpy())
+    year_pos = pd.Index(x.coords["fiscal_year"].values).get_indexer(q_in["fiscal_year"].to_numpy())
     xs = x.isel(lane=xr.DataArray(lane_pos, dims="seg", coords={"seg": segs.to_numpy()}),
-                year=xr.DataArray(year_pos, dims="seg", coords={"seg": segs.to_numpy()}))
-    xs = xs.drop_vars(["lane", "year"], errors="ignore") if hasattr(xs, "drop_vars") else xs
+                fiscal_year=xr.DataArray(year_pos, dims="seg", coords={"seg": segs.to_numpy()}))
+    xs = xs.drop_vars(["lane", "fiscal_year"], errors="ignore") if hasattr(xs, "drop_vars") else xs
     share = _da(q_in["share"], "seg")
     m.add_constraints(q - share * xs <= 0, name="quota_share")
     key = (q_in["measure"] + "|" + q_in["calendar_year"].astype(str)).rename("quota_year")
@@ -253,7 +253,7 @@ def profit_expression(d: PlanInputs, x, t, z, u, f, off, q=None) -> linopy.Linea
     company = _da(d.lanes["company"], "lane").rename("company")
     margin = (_lane_year(d, "revenue") - _lane_year(d, "cost") - _lane_year(d, "logistics")
               - _lane_year(d, "duty")) * PER_UNIT
-    total = _by((margin * x).sum("year"), company, comps) + off.sum("year")
+    total = _by((margin * x).sum("fiscal_year"), company, comps) + off.sum("fiscal_year")
     if q is not None:  # duty saved on the units that enter within a quota
         seg_company = _da(d.quota["lane"].map(d.lanes["company"]), "seg").rename("company")
         total = total + _by(_da(d.quota["saving"] * PER_UNIT, "seg") * q, seg_company, comps)
@@ -261,8 +261,9 @@ def profit_expression(d: PlanInputs, x, t, z, u, f, off, q=None) -> linopy.Linea
         payer = _da(d.covers["company"], "cover").rename("company")
         payee = _da(d.covers["payee"], "cover").rename("company")
         effect = _da(d.covers["effect"] * PER_UNIT, "cover")
-        total = total - _by((effect * u).sum("year"), payer, comps)
-        total = total - _by(f.sum("year"), payer, comps) + _by(f.sum("year"), payee, comps)
+        total = total - _by((effect * u).sum("fiscal_year"), payer, comps)
+        total = (total - _by(f.sum("fiscal_year"), payer, comps)
+                 + _by(f.sum("fiscal_year"), payee, comps))
     if t is not None:
         owner = _da(d.tools["company"], "tool").rename("company")
         inv = _da(d.tools["investment_usd"] * d.tools["charge_share"] / MONEY, "tool")

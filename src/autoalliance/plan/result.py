@@ -46,21 +46,21 @@ def _quota_saving(d: PlanInputs, units: pd.Series) -> np.ndarray:
     if q is None or q.empty:
         return np.zeros(len(units))
     cap = q["share"].to_numpy() * units.reindex(pd.MultiIndex.from_arrays(
-        [q["lane"], q["year"]])).fillna(0.0).to_numpy()
+        [q["lane"], q["fiscal_year"]])).fillna(0.0).to_numpy()
     g = q.assign(cap=cap).sort_values(["measure", "calendar_year", "saving"],
                                       ascending=[True, True, False], kind="stable")
     room = d.quota_room.reindex(pd.MultiIndex.from_arrays([g["measure"],
                                                            g["calendar_year"]])).to_numpy()
     before = g.groupby(["measure", "calendar_year"])["cap"].cumsum().to_numpy() - g["cap"]
     fill = np.clip(room - before, 0.0, g["cap"].to_numpy())
-    saved = (fill * g["saving"]).groupby([g["lane"], g["year"]]).sum()
+    saved = (fill * g["saving"]).groupby([g["lane"], g["fiscal_year"]]).sum()
     return saved.reindex(units.index).fillna(0.0).to_numpy()
 
 
 def _accounts(d: PlanInputs, s: Solution) -> dict:
     """The money of a solved plan, per company and per lane, option and tool (USD, units)."""
     x = _frame(s.production, "units").clip(lower=0.0)
-    coef = d.coef.join(x.rename_axis(["lane", "year"]))
+    coef = d.coef.join(x.rename_axis(["lane", "fiscal_year"]))
     coef["units"] = coef["units"].fillna(0.0)
     lanes = d.lanes
     coef = coef.join(lanes[["nameplate", "plant", "market", "nm", "company", "plant_company",
@@ -168,15 +168,14 @@ def assemble(fp: Footprint, d: PlanInputs, s: Solution,
     companies["gain_usd"] = companies["profit_usd"] - companies["standalone_profit_usd"]
 
     flows = coef.reset_index()
-    flows = flows[flows["units"] > 1e-6].rename(columns={"year": "fiscal_year"})[
+    flows = flows[flows["units"] > 1e-6][
         ["company", "nameplate", "plant", "plant_company", "market", "fiscal_year", "units",
          "enabler", "option", "tool", "revenue_usd", "variable_cost_usd", "logistics_usd",
          "gross_duty_usd", "customs_value_total_usd"]].reset_index(drop=True)
 
-    built = coef.groupby(["plant", "year"])["units"].sum()
-    grid = pd.MultiIndex.from_product([d.plants.index, d.years], names=["plant", "year"])
+    built = coef.groupby(["plant", "fiscal_year"])["units"].sum()
+    grid = pd.MultiIndex.from_product([d.plants.index, d.years], names=["plant", "fiscal_year"])
     util = built.reindex(grid).fillna(0.0).rename("units").reset_index()
-    util = util.rename(columns={"year": "fiscal_year"})
     util["company"] = util["plant"].map(d.plants["company"])
     util["capacity_units"] = util["plant"].map(d.plants["capacity_units"]).astype(float)
     util["utilisation"] = util["units"] / util["capacity_units"].where(
@@ -185,10 +184,10 @@ def assemble(fp: Footprint, d: PlanInputs, s: Solution,
         ["company", "plant", "fiscal_year", "units", "capacity_units", "utilisation"]]
 
     lost = d.demand.copy()
-    sold = coef.groupby(["nm", "year"])["units"].sum()
+    sold = coef.groupby(["nm", "fiscal_year"])["units"].sum()
     lost["sold"] = sold.reindex(lost.index).fillna(0.0)
     lost["lost"] = (lost["units"] - lost["sold"]).clip(lower=0)
-    lost = lost.reset_index().rename(columns={"year": "fiscal_year", "units": "demand"})
+    lost = lost.reset_index().rename(columns={"units": "demand"})
     lost["company"] = lost["nameplate"].map(fp.nameplates.set_index("nameplate")["company"])
     lost = lost[["company", "nameplate", "market", "fiscal_year", "demand", "sold", "lost"]]
 

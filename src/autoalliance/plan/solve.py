@@ -109,9 +109,9 @@ def _precheck(d: PlanInputs, settings: Settings) -> None:
     lanes = lanes[lanes["available"]]
     cap = d.plants["capacity_units"]
     lanes = lanes.assign(cap=lanes["plant"].map(cap))
-    allowed = lanes.reset_index().drop_duplicates(["nm", "year", "plant"])
-    supply = allowed.groupby(["nm", "year"])["cap"].sum()
-    plants = allowed.groupby(["nm", "year"])["plant"].agg(lambda s: ", ".join(sorted(s)))
+    allowed = lanes.reset_index().drop_duplicates(["nm", "fiscal_year", "plant"])
+    supply = allowed.groupby(["nm", "fiscal_year"])["cap"].sum()
+    plants = allowed.groupby(["nm", "fiscal_year"])["plant"].agg(lambda s: ", ".join(sorted(s)))
     short = need[need > supply.reindex(need.index).fillna(0.0) + 1e-6]
     if len(short):
         rows = []
@@ -271,8 +271,8 @@ def _balance_fees(d: PlanInputs, settings: Settings, standalone: dict[str, float
     from scipy.optimize import linprog
 
     cov = d.covers
-    u = sol.covered.transpose("cover", "year").to_numpy()  # units
-    paid_now = sol.fee.transpose("cover", "year").to_numpy()  # USD
+    u = sol.covered.transpose("cover", "fiscal_year").to_numpy()  # units
+    paid_now = sol.fee.transpose("cover", "fiscal_year").to_numpy()  # USD
     comps = list(d.companies)
     base = _profits_without_fees(d, sol, paid_now)
     nf = u.size

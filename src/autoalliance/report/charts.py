@@ -125,7 +125,7 @@ def _plan_utilisation(rd: ReportData) -> pd.DataFrame | None:
     if not rd.has("plan_utilisation"):
         return None
     u = rd.tables["plan_utilisation"].copy()
-    year_col = next((c for c in ("fiscal_year", "year") if c in u), None)
+    year_col = "fiscal_year" if "fiscal_year" in u else None
     if year_col:
         u = u[u[year_col] == u[year_col].max()]
     val = next((c for c in ("utilisation", "utilisation_share", "share") if c in u), None)
@@ -195,7 +195,7 @@ def _plan_flows(rd: ReportData) -> pd.DataFrame | None:
     if not rd.has("plan_flows"):
         return None
     f = rd.tables["plan_flows"].copy()
-    year_col = next((c for c in ("fiscal_year", "year") if c in f), None)
+    year_col = "fiscal_year" if "fiscal_year" in f else None
     if year_col:
         f = f[f[year_col] == f[year_col].max()]
     if not {"nameplate", "plant", "market", "units"} <= set(f.columns):

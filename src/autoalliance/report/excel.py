@@ -128,7 +128,7 @@ def number_format(column: str, typ: str, unit: str = "") -> str | None:
     name = column.lower()
     if typ == "date":
         return "yyyy-mm-dd"
-    if typ == "int" or name in ("fiscal_year", "first_year", "year"):
+    if typ == "int" or name in ("fiscal_year", "first_year", "calendar_year"):
         return "0"
     share = unit.startswith("share") or name.endswith(("share", "_share_owner")) or name in (
         "utilisation", "ratio_share", "tolerance", "probability", "rate")

@@ -170,10 +170,10 @@ def duty_for_entries(measures: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFr
     quota = deal & e["all_in_quota"].notna().to_numpy()
     if quota.any():
         q = e.loc[quota, ["date", "all_in_measure", "all_in_quota", "units"]].copy()
-        q["year"] = q["date"].dt.year
+        q["calendar_year"] = q["date"].dt.year
         q["order"] = np.arange(len(q))
         q = q.sort_values(["date", "order"], kind="stable")
-        before = q.groupby(["all_in_measure", "year"])["units"].cumsum() - q["units"]
+        before = q.groupby(["all_in_measure", "calendar_year"])["units"].cumsum() - q["units"]
         room = (q["all_in_quota"] - before).clip(lower=0)
         share = np.where(q["units"] > 0, (room / q["units"].where(q["units"] > 0, 1)).clip(0, 1),
                          (room > 0).astype(float))
