@@ -146,7 +146,7 @@ def template_tables(companies: list[str], from_bundled: bool = False) -> dict[st
                                    frame], ignore_index=True)
         if frame.empty and table not in rows and table not in ("measures", "fx", "codes"):
             frame = pd.DataFrame(columns=cols)
-        out[table] = frame.reindex(columns=cols).fillna("")
+        out[table] = frame.reindex(columns=cols).astype(object).fillna("")
     return out
 
 
