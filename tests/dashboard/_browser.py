@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -63,3 +64,29 @@ def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = N
         except OSError:
             time.sleep(0.3)
     raise TimeoutError(url)
+
+
+SERVE = [sys.executable, "-m", "autoalliance.cli.main", "serve"]
+
+
+def start_dashboard(args: list[str], port: int, env: dict | None = None) -> subprocess.Popen:
+    """``autoalliance serve ARGS --port PORT`` in its own session (stop it with ``stop``)."""
+    return subprocess.Popen(SERVE + args + ["--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+                            start_new_session=True)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def metrics(page) -> dict[str, str]:
+    """The dashboard's metric tiles: label (before any colon) -> shown value."""
+    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    return dict(zip((x.split(":")[0].strip() for x in labels), values))

@@ -4,21 +4,18 @@ AUTOALLIANCE_SCREENSHOTS=1."""
 
 import json
 import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from _browser import IMG, free_port, launch, wait_http
+from _browser import IMG, free_port, launch, metrics, start_dashboard, stop, wait_http
 from typer.testing import CliRunner
 
 from autoalliance.cli.main import app
 
 runner = CliRunner()
-SERVE = [sys.executable, "-m", "autoalliance.cli.main", "serve"]
 
 
 def test_report_offline_every_chart_has_data_and_numbers_equal_cli(tmp_path):
@@ -64,33 +61,11 @@ def test_report_offline_every_chart_has_data_and_numbers_equal_cli(tmp_path):
     assert data["tables"]["exposure_by_company"] == cli
 
 
-def _start(args, port, env=None):
-    proc = subprocess.Popen(SERVE + args + ["--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
-                            start_new_session=True)
-    return proc
-
-
-def _stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def _metrics(page) -> dict[str, str]:
-    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
-    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-    return dict(zip((x.split(":")[0].strip() for x in labels), values))
-
-
 def test_dashboard_tariff_change_reruns_and_downloads_work(tmp_path):
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    proc = _start([], port)
+    proc = start_dashboard([], port)
     try:
         wait_http(f"http://127.0.0.1:{port}/", proc=proc)
         with sync_playwright() as p:
@@ -99,7 +74,7 @@ def test_dashboard_tariff_change_reruns_and_downloads_work(tmp_path):
                                     accept_downloads=True)
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_selector('[data-testid="stMetricValue"]', timeout=90_000)
-            before = _metrics(page)
+            before = metrics(page)
             assert {"nissan", "honda"} <= set(before)
             IMG.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(IMG / "dashboard.png"))
@@ -115,7 +90,7 @@ def test_dashboard_tariff_change_reruns_and_downloads_work(tmp_path):
                 timeout=90_000)
             page.wait_for_timeout(500)
             page.wait_for_selector("text=Changed from the dataset", timeout=30_000)
-            after = _metrics(page)
+            after = metrics(page)
             for company in ("nissan", "honda"):
                 assert after[company] != before[company], (company, before, after)
             page.screenshot(path=str(IMG / "dashboard-japan-27.5.png"))
@@ -138,14 +113,14 @@ def test_dashboard_tariff_change_reruns_and_downloads_work(tmp_path):
             assert page.locator('[data-testid="stMetricValue"]').count() == 0
             browser.close()
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def test_beyond_localhost_requests_without_the_token_are_refused():
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    proc = _start(["--host", "0.0.0.0", "--token", "s3cret-token"], port)
+    proc = start_dashboard(["--host", "0.0.0.0", "--token", "s3cret-token"], port)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/", proc=proc)
@@ -175,7 +150,7 @@ def test_beyond_localhost_requests_without_the_token_are_refused():
             page.wait_for_selector('[data-testid="stMetricValue"]', timeout=90_000)
             browser.close()
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def test_dataset_names_that_leave_the_folder_are_refused(tmp_path):

@@ -2,24 +2,16 @@
 library and FY2025/FY2026 each company's tariff cost on the page equals the sweep's stored
 figure; the trade-rule controls show the chosen scenario's values and re-apply nothing."""
 
-import os
 import subprocess
 import sys
 
 import pytest
-from _browser import free_port, launch, wait_http
+from _browser import free_port, launch, metrics, start_dashboard, stop, wait_http
 
 from autoalliance.scenarios.store import Store
 
-SERVE = [sys.executable, "-m", "autoalliance.cli.main", "serve"]
 CLI = [sys.executable, "-m", "autoalliance.cli.main"]
 YEARS = (2025, 2026)
-
-
-def _metrics(page) -> dict[str, str]:
-    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
-    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-    return dict(zip((x.split(":")[0].strip() for x in labels), values))
 
 
 def _settle(page):
@@ -45,10 +37,10 @@ def _wait_for(page, want: dict, timeout_s: float = 60.0) -> dict:
     import time
 
     end = time.monotonic() + timeout_s
-    shown = _metrics(page)
+    shown = metrics(page)
     while time.monotonic() < end and any(shown.get(c) != v for c, v in want.items()):
         page.wait_for_timeout(500)
-        shown = _metrics(page)
+        shown = metrics(page)
     return shown
 
 
@@ -70,9 +62,7 @@ def test_every_library_scenario_on_the_page_equals_the_sweep(tmp_path):
     scenarios = sorted({k[0] for k in expected})
     assert "japan_deal_lapses" in scenarios and "yen_weak" in scenarios
     port = free_port()
-    proc = subprocess.Popen(SERVE + ["--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, env=dict(os.environ),
-                            start_new_session=True)
+    proc = start_dashboard([], port)
     try:
         wait_http(f"http://127.0.0.1:{port}/", proc=proc)
         with sync_playwright() as p:
@@ -100,12 +90,7 @@ def test_every_library_scenario_on_the_page_equals_the_sweep(tmp_path):
             assert seen == len(scenarios) * len(YEARS) * 3
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.mark.parametrize("dummy", [0])
@@ -140,9 +125,7 @@ def test_an_uploaded_workbooks_figures_equal_the_cli_on_that_workbook(tmp_path):
     assert out.returncode == 0, out.stderr
     want = {r["company"]: f"${r['tariff_cost_usd'] / 1e9:,.3f}B" for r in json.loads(out.stdout)}
     port = free_port()
-    proc = subprocess.Popen(SERVE + ["--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, env=dict(os.environ),
-                            start_new_session=True)
+    proc = start_dashboard([], port)
     try:
         wait_http(f"http://127.0.0.1:{port}/", proc=proc)
         with sync_playwright() as p:
@@ -150,7 +133,7 @@ def test_an_uploaded_workbooks_figures_equal_the_cli_on_that_workbook(tmp_path):
             page = browser.new_page(viewport={"width": 1400, "height": 1200})
             page.goto(f"http://127.0.0.1:{port}/")
             _settle(page)
-            bundled = _metrics(page)
+            bundled = metrics(page)
             box = page.get_by_role("combobox", name="Dataset")
             box.click()
             page.get_by_role("option", name="upload a workbook…").click()
@@ -162,9 +145,4 @@ def test_an_uploaded_workbooks_figures_equal_the_cli_on_that_workbook(tmp_path):
             assert page.get_by_text("Changed from the dataset").count() == 0
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
