@@ -222,7 +222,8 @@ def register(app: typer.Typer) -> None:
             cols.remove("currency")
         fmt_ = {"published": bn, "in_scope": bn, "modelled": bn, "as_of": _ymd,
                 "ratio": lambda v: "–" if pd.isna(v) else f"{v:.2f}"}
-        console.print(table("Calibration, FY2025: modelled tariff cost against each reported "
+        periods = ", ".join(sorted(res["period"].astype(str).unique())) or "no period"
+        console.print(table(f"Calibration, {periods}: modelled tariff cost against each reported "
                             "figure on its basis (gross = before the offset, net = after; "
                             "in scope = published less what the model does not cover; a figure "
                             f"after countermeasures is not compared; {unit}, billions)",
