@@ -75,3 +75,15 @@ def test_probability_alliance_beats_standalone():
     assert p["a"] == pytest.approx(2 / 3) and p["b"] == pytest.approx(1 / 3)
     gain = q.set_index(["company", "metric"]).loc[("alliance", "alliance_gain_usd")]
     assert gain["mean"] == pytest.approx((5e6 + 5e6 + 0.5) / 3)
+
+
+def test_no_start_means_the_first_day_of_the_datasets_horizon(tmp_path):
+    from autoalliance.plan.testing import tiny_alliance
+    from autoalliance.scenarios.montecarlo import horizon_start
+
+    # tiny alliance: demand FY2025-FY2027 and April fiscal years: the horizon starts 1 April 2026
+    fp = tiny_alliance(tmp_path / "ally")
+    assert str(horizon_start(fp)) == "2026-04-01"
+    given = sample_scenarios(fp, _set(_spec(start="2026-04-01")), _spec(start="2026-04-01"))
+    default = sample_scenarios(fp, _set(_spec(start=None)), _spec(start=None))
+    assert [s.content_hash() for s in default] == [s.content_hash() for s in given]

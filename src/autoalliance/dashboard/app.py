@@ -241,8 +241,8 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
             except Exception as e:
                 st.error(error_text(e))
                 st.stop()
-        fy = st.number_input("Fiscal year (exposure)", 2020, 2035,
-                             int(base.demand["fiscal_year"].min()), step=1)
+        fy = st.number_input("Fiscal year (exposure)", base.fiscal_years[0],
+                             base.fiscal_years[-1], base.base_year, step=1)
 
         # the controls below show the chosen dataset/scenario/upload's own values: their
         # widgets and the edits are keyed by those inputs, so a value typed for other inputs

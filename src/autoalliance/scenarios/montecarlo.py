@@ -107,13 +107,21 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
     return out
 
 
+def horizon_start(fp: Footprint) -> dt.date:
+    """The first day of the dataset's default plan horizon: its first fiscal year, starting in
+    the earliest fiscal-year start month of the dataset's companies."""
+    month = int(fp.companies["fiscal_year_start_month"].astype(int).min())
+    return dt.date(fp.default_horizon[0], month, 1)
+
+
 def sample_scenarios(fp: Footprint, sset: ScenarioSet, mc: MonteCarloSpec | None = None) \
         -> list[Scenario]:
     """The Monte Carlo draws of a scenario set's ``montecarlo`` section, as scenarios."""
     mc = mc or sset.spec.montecarlo
     if mc is None:
         raise ValueError(f"{sset.name} has no montecarlo section")
-    starts = quarter_starts(mc.start, mc.quarters)
+    start = mc.start or horizon_start(fp)
+    starts = quarter_starts(start, mc.quarters)
     states = {}
     if mc.regime:
         for s in mc.regime.states:
@@ -121,7 +129,7 @@ def sample_scenarios(fp: Footprint, sset: ScenarioSet, mc: MonteCarloSpec | None
     groups: list = []
     if mc.demand:
         groups = sorted(fp.nameplates[mc.demand.by].astype(str).unique())
-    years = [int(y) for y in sorted(fp.demand["fiscal_year"].unique()) if y >= mc.start.year]
+    years = [int(y) for y in sorted(fp.demand["fiscal_year"].unique()) if y >= start.year]
     fx0 = {w.currency: (w.start or float(per_usd_on(fp.fx, w.currency, starts[0],
                                                    latest_when_uncovered=True)[0]))
            for w in mc.fx}

@@ -222,7 +222,7 @@ class DemandNoise(_Model):
 class MonteCarloSpec(_Model):
     samples: int = Field(default=100, ge=1, le=MAX_SAMPLES)
     seed: int = 0
-    start: dt.date = dt.date(2026, 4, 1)
+    start: dt.date | None = None  # None: the first day of the dataset's default horizon
     quarters: int = Field(default=8, ge=1, le=400)
     regime: RegimeSpec | None = None
     fx: list[FxWalk] = Field(default_factory=list)
