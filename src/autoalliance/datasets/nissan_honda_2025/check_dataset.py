@@ -57,7 +57,10 @@ ref("costs", "nameplate", "nameplates", "nameplate")
 ref("costs", "plant", "plants", "plant")
 ref("parts_content", "plant", "plants", "plant")
 ref("reported", "company", "companies", "company")
-ref("fx", "currency", "companies", "currency")
+# an fx currency is a company's reporting currency or a currency costs are incurred in
+fx_bad = set(T["fx"].currency) - set(T["companies"].currency) - set(T["costs"].get("cost_currency", []))
+if fx_bad:
+    problems.append(f"fx.currency neither a company's nor a cost currency: {sorted(fx_bad)}")
 
 s = T["sourcing"].assign(share=lambda d: d.share.astype(float))
 sums = s.groupby(["nameplate", "market", "fiscal_year"]).share.sum()
@@ -83,12 +86,14 @@ if us_plants - set(pc.index):
 for col in ("usmca_qualifying",):
     if not set(T["costs"][col]) <= {"true", "false"}:
         problems.append(f"costs.{col} not true/false")
-fx = T["fx"].assign(start=lambda d: pd.to_datetime(d.start), end=lambda d: pd.to_datetime(d.end)).sort_values("start")
-if fx.start.min() > pd.Timestamp("2025-04-01") or fx.end.max() < pd.Timestamp("2031-03-31"):
-    problems.append("fx does not cover 2025-04-01..2031-03-31")
-for a, b in zip(fx.end.iloc[:-1], fx.start.iloc[1:]):
-    if b != a + pd.Timedelta(days=1):
-        problems.append(f"fx gap/overlap between {a.date()} and {b.date()}")
+fx_all = T["fx"].assign(start=lambda d: pd.to_datetime(d.start), end=lambda d: pd.to_datetime(d.end))
+for cur, fx in fx_all.groupby("currency"):
+    fx = fx.sort_values("start")
+    if fx.start.min() > pd.Timestamp("2025-04-01") or fx.end.max() < pd.Timestamp("2031-03-31"):
+        problems.append(f"fx {cur} does not cover 2025-04-01..2031-03-31")
+    for a, b in zip(fx.end.iloc[:-1], fx.start.iloc[1:]):
+        if b != a + pd.Timedelta(days=1):
+            problems.append(f"fx {cur} gap/overlap between {a.date()} and {b.date()}")
 # platform compatibility of today's sourcing
 pl = T["plants"].set_index("plant").platforms.str.split(";")
 npf = T["nameplates"].set_index("nameplate").platform
