@@ -89,7 +89,7 @@ def with_scenario(fp, scenario: str | None):
     file, name = scenario, None
     if ":" in scenario and not Path(scenario).exists():
         file, name = scenario.rsplit(":", 1)
-    ss = load_scenarios(file)
+    ss = load_scenarios(file, dataset=getattr(fp, "source_path", None))
     if name is not None:
         chosen = ss.scenario(name)
     elif len(ss.scenarios) == 1:

@@ -50,10 +50,19 @@ def register(app: typer.Typer) -> None:
             if xlsx is not None:
                 raise ValueError("--xlsx writes the dataset, which a stored run does not keep")
             out = out or Path("report.html")
-            write_html(rd, out)
+            m = rd.meta
+            fy_ = f", FY{m['fiscal_year']}" if m.get("fiscal_year") else ""
+            write_html(rd, out, title=f"autoalliance report: run {m['run_key'][:12]} "
+                                      f"({m['scenario']}, {m['status']}){fy_}")
             if json_out:
                 print_json(rd.to_json())
                 return
+            held = ", ".join(rd.tables) or "no tables"
+            console.print(f"run {escape(m['run_key'])} ({escape(str(m['scenario']))}, "
+                          f"{escape(str(m['status']))}) holds: {escape(held)}", highlight=False)
+            for stage, why in rd.notes.items():
+                console.print(f"[yellow]{escape(stage)} left out:[/] "
+                              f"{escape(why.splitlines()[0])}", highlight=False)
             console.print(f"[green]wrote[/] {out} (from run {rd.meta['run_key']})")
             return
         fp, scenario_results = resolve(source)

@@ -157,7 +157,7 @@ def register(app: typer.Typer) -> None:
 
         from autoalliance.scenarios import check_scenarios, load_scenarios
 
-        sset = load_scenarios(file)
+        sset = load_scenarios(file, dataset=dataset)
         check_scenarios(_dataset_for(sset, dataset), sset.scenarios, sset.origins)
         rows = [{"scenario": s.name, "tables": ", ".join(s.overrides) +
                  (", fx" if s.fx_paths and "fx" not in s.overrides else ""),
@@ -191,7 +191,7 @@ def register(app: typer.Typer) -> None:
         from autoalliance.scenarios import load_scenarios
         from autoalliance.scenarios.store import Store
 
-        sset = load_scenarios(file)
+        sset = load_scenarios(file, dataset=dataset)
         if subset:
             sset = sset.subset(subset)
         fp = _dataset_for(sset, dataset)
@@ -288,7 +288,7 @@ def register(app: typer.Typer) -> None:
         from autoalliance.scenarios.montecarlo import montecarlo_label, run_montecarlo
         from autoalliance.scenarios.store import Store
 
-        sset = load_scenarios(file)
+        sset = load_scenarios(file, dataset=dataset)
         if sset.spec.montecarlo is None:
             raise ValueError(f"{sset.path} has no montecarlo section")
         mc = sset.spec.montecarlo
@@ -347,7 +347,7 @@ def register(app: typer.Typer) -> None:
         from autoalliance.scenarios.robust import robust_plan
         from autoalliance.settings import Settings
 
-        sset = load_scenarios(file)
+        sset = load_scenarios(file, dataset=dataset)
         if subset:
             sset = sset.subset(subset)
         fp = _dataset_for(sset, dataset)

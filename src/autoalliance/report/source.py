@@ -30,14 +30,21 @@ def from_run(run: dict, fy: int | None = None) -> ReportData:
     run does not keep (monthly duty, flows today) are left out with a note; nothing is rerun."""
     result = run.get("result") or {}
     meta = {"source": "stored run", "run_key": run["run_key"], "scenario": run["scenario"],
-            "scenario_set": run.get("scenario_set"), "dataset": run.get("dataset"),
-            "inputs_hash": run.get("dataset_hash"), "code_version": run.get("code_version"),
-            "status": run.get("status")}
+            "scenario_set": run.get("scenario_set"), "dataset": run.get("dataset") or "",
+            "inputs_hash": run.get("dataset_hash") or "", "code_version": run.get("code_version"),
+            "status": run.get("status"), "fiscal_year": None,
+            "stages": list((run.get("settings") or {}).get("stages") or [])}
+    if run.get("params"):  # what a Monte Carlo sample drew (regime path, FX, demand)
+        meta["params"] = run["params"]
     rd = ReportData(meta=meta)
     if run.get("status") != "ok":
-        rd.notes["run"] = f"the run failed: {run.get('error')}"
+        first = str(run.get("error") or "no reason stored").splitlines() or [""]
+        rd.notes["run"] = f"the run failed, so it holds no results: {first[0]}"
     exp = pd.DataFrame(result.get("exposure") or [])
-    if len(exp):
+    if len(exp) and not {"fiscal_year", "company", "tariff_cost_usd", "units"} <= set(exp):
+        rd.notes["exposure"] = ("the run's exposure stage lacks the per-company columns "
+                                "(fiscal_year, company, tariff_cost_usd, units)")
+    elif len(exp):
         years = sorted(int(y) for y in exp["fiscal_year"].unique())
         year = years[0] if fy is None else int(fy)
         if year not in years:
@@ -49,7 +56,7 @@ def from_run(run: dict, fy: int | None = None) -> ReportData:
         rd.meta["fiscal_year"] = year
         rd.notes["exposure"] = ("from the stored run: per company only (a run keeps no "
                                 "monthly, origin or nameplate breakdown)")
-    else:
+    elif "exposure" not in rd.notes:
         rd.notes["exposure"] = "the run has no exposure stage"
     p = result.get("plan") or {}
     for name in ("companies", "options", "utilisation", "moves"):

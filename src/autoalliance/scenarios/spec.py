@@ -504,18 +504,14 @@ def resolve_scenario_path(arg: str | Path, dataset: str | None = None) -> Path:
     return p
 
 
-def _dataset_folder(dataset: str | None, base: Path) -> Path | None:
-    """The folder of the dataset a scenario file names (a workbook's folder), if any."""
-    if not dataset:
-        return None
+def _dataset_folder(dataset: str | Path | None) -> Path | None:
+    """The folder of the dataset given on the command line (a workbook's folder), or of the
+    bundled default when none is given; None when it cannot be resolved."""
     from autoalliance.dataset.footprint import dataset_path
 
-    p = Path(dataset)
-    p = dataset_path(dataset) if not p.is_absolute() and not (base / p).exists() else \
-        (p if p.is_absolute() else base / p)
     try:
-        p = p.resolve()
-    except OSError:
+        p = dataset_path(None if dataset in (None, "") else str(dataset)).resolve()
+    except (OSError, RuntimeError, ValueError):
         return None
     return p if p.is_dir() else p.parent
 
@@ -533,21 +529,22 @@ def load_scenarios(path: str | Path, _seen: tuple = (), _reading: _Reading | Non
                    dataset: str | Path | None = None) -> ScenarioSet:
     """Read and validate a scenario file (and the files it includes).
 
-    Includes are followed only inside the first file's folder and the dataset's folder (the
-    file's ``dataset`` key, or ``dataset``), at most MAX_INCLUDE_DEPTH deep and
-    MAX_INCLUDE_FILES in all; a file elsewhere is refused without being opened. Raises
-    ScenarioError listing every problem with file, line and key.
+    Includes are followed only inside the first file's folder and the folder of ``dataset``
+    (the dataset given on the command line; None: the bundled default) -- never a folder the
+    file names itself (its ``dataset`` key widens nothing) -- at most MAX_INCLUDE_DEPTH deep
+    and MAX_INCLUDE_FILES in all; a file elsewhere is refused without being opened, so nothing
+    of it can reach a message. Raises ScenarioError listing every problem with file, line and
+    key.
     """
     p = resolve_scenario_path(path)
     label = str(p)
-    data, marks = _read_yaml(p)
     if _reading is None:
         roots = [p.resolve().parent]
-        for d in (dataset, data.get("dataset") if isinstance(data, dict) else None):
-            folder = _dataset_folder(str(d), p.parent) if isinstance(d, (str, Path)) else None
-            if folder is not None:
-                roots.append(folder)
+        folder = _dataset_folder(dataset)
+        if folder is not None:
+            roots.append(folder)
         _reading = _Reading(tuple(roots))
+    data, marks = _read_yaml(p)
     _reading.files += 1
     if not isinstance(data, dict):
         raise ScenarioError([ScenarioProblem(label, 1, "", "expected a mapping of keys "
@@ -580,8 +577,9 @@ def load_scenarios(path: str | Path, _seen: tuple = (), _reading: _Reading | Non
             refuse(f"{inc} includes itself")
             continue
         if not any(ip.is_relative_to(r) for r in _reading.roots):
-            refuse(f"{inc} lies outside the scenario file's folder and the dataset's folder; "
-                   f"includes are read only from there (not opened)")
+            refuse(f"{inc} lies outside the scenario file's folder and the dataset's folder "
+                   f"({', '.join(str(r) for r in _reading.roots)}); includes are read only "
+                   f"from there, whatever the file's `dataset` key says (not opened)")
             continue
         if len(_seen) + 1 >= MAX_INCLUDE_DEPTH:
             refuse(f"includes nested more than {MAX_INCLUDE_DEPTH} deep")
