@@ -14,7 +14,7 @@ SRC = Path(autoalliance.__file__).parent
 
 # The pipeline, bottom up: a module may import its own layer or one below, never one above.
 LAYERS = {
-    "errors": 0, "encoding": 0, "settings": 0,
+    "errors": 0, "encoding": 0, "settings": 0, "lp": 0,
     "dataset": 1, "testing": 1,
     "trade": 2,
     "plan": 3,

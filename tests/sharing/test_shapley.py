@@ -230,3 +230,14 @@ def test_shapley_switches_to_sampling_above_default():
     est = shapley(big, n_permutations=50, seed=1)
     assert not est.exact and est.n_permutations == 50
     assert est.value.to_numpy() == pytest.approx([1.0] * 13)
+
+
+def test_sample_interval_uses_the_normal_quantile_scipy_gives():
+    """The interval's z (stdlib NormalDist, so no scipy import) equals scipy.stats.norm.ppf."""
+    from statistics import NormalDist
+
+    from scipy.stats import norm
+
+    for conf in (0.5, 0.8, 0.9, 0.95, 0.99, 0.999):
+        assert NormalDist().inv_cdf(0.5 + conf / 2) == pytest.approx(norm.ppf(0.5 + conf / 2),
+                                                                    rel=1e-12)

@@ -5,16 +5,20 @@ dataset's default, ``Footprint.default_horizon``, when not given). ``PlanInstanc
 built once and re-solved in place for coalitions, floors and new numbers.
 """
 
-from autoalliance.plan.data import (
+from autoalliance.plan.lazy_dask import keep_dask_lazy
+
+keep_dask_lazy()  # before any DataArray: xarray would import dask.array for its first one
+
+from autoalliance.plan.data import (  # noqa: E402
                                     PlanInputs,
                                     build_inputs,
                                     check_plan_tables,
                                     default_partners,
 )
-from autoalliance.plan.instance import PlanInstance, StructureChanged
-from autoalliance.plan.result import PlanResult, Solution, today_flows
-from autoalliance.plan.solve import MODES, plan, solve_inputs
-from autoalliance.settings import Settings
+from autoalliance.plan.instance import PlanInstance, StructureChanged  # noqa: E402
+from autoalliance.plan.result import PlanResult, Solution, today_flows  # noqa: E402
+from autoalliance.plan.solve import MODES, plan, solve_inputs  # noqa: E402
+from autoalliance.settings import Settings  # noqa: E402
 
 __all__ = ["MODES", "PlanInputs", "PlanInstance", "PlanResult", "Settings", "Solution",
            "StructureChanged", "build_inputs", "check_plan_tables", "default_partners", "plan",

@@ -268,7 +268,7 @@ def _balance_fees(d: PlanInputs, settings: Settings, standalone: dict[str, float
     settles them. The split the partners agree on is the sharing module's job."""
     if sol.fee is None or sol.covered is None or d.covers.empty:
         return sol
-    from scipy.optimize import linprog
+    from autoalliance.lp import solve_lp
 
     cov = d.covers
     u = sol.covered.transpose("cover", "fiscal_year").to_numpy()  # units
@@ -288,8 +288,8 @@ def _balance_fees(d: PlanInputs, settings: Settings, standalone: dict[str, float
         rhs.append((base[c] - standalone[c]) / MONEY)
     cost = np.zeros(nf + 1)
     cost[-1] = -1.0
-    res = linprog(cost, A_ub=np.array(rows), b_ub=np.array(rhs),
-                  bounds=list(zip(lo, hi)) + [(None, None)], method="highs")
+    res = solve_lp(cost, A_ub=np.array(rows), b_ub=np.array(rhs),
+                   bounds=list(zip(lo, hi)) + [(None, None)])
     if res.status != 0:
         return sol
     fee = sol.fee.copy(data=(res.x[:nf].reshape(u.shape) * MONEY)).transpose(*sol.fee.dims)

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog, minimize
+
+from autoalliance.lp import solve_lp as solve_lp_raw
 
 from ._lp import solve_lp
 from .errors import GameError
@@ -88,7 +89,7 @@ def nash_bargaining_linear(
             "no gain to bargain over: no feasible point gives every player more than "
             "its disagreement payoff"
         )
-    gain = linprog(-np.ones(n), A_ub=A, b_ub=rhs, bounds=(0, None), method="highs")
+    gain = solve_lp_raw(-np.ones(n), A_ub=A, b_ub=rhs, bounds=(0, None))
     if gain.status == 3:
         raise GameError("Nash feasible set is unbounded: players' gains have no upper limit")
     u0 = inner.x[:n]
@@ -96,6 +97,8 @@ def nash_bargaining_linear(
     def objective(u: np.ndarray) -> tuple[float, np.ndarray]:
         u = np.maximum(u, 1e-300)
         return -float(w @ np.log(u)), -w / u
+
+    from scipy.optimize import minimize  # only the Nash rule needs it (0.3-0.6 s to import)
 
     res = minimize(
         objective,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import comb
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from .errors import GameError
 from .game import Game, popcount
@@ -98,7 +98,7 @@ def shapley_sample(
     np.put_along_axis(marginal, order, v_after - v_before, axis=1)
     mean = marginal.mean(axis=0)
     se = marginal.std(axis=0, ddof=1) / np.sqrt(m)
-    z = float(norm.ppf(0.5 + confidence / 2.0))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2.0)  # the normal quantile, without scipy
     return ShapleyEstimate(
         value=game.series(mean, "shapley_usd"),
         ci_low=game.series(mean - z * se, "ci_low_usd"),
