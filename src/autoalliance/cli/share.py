@@ -12,8 +12,9 @@ from autoalliance.cli.output import Format
 
 
 class Rule(StrEnum):
-    """Sharing rules (``autoalliance.sharing.alliance.RULES``)."""
+    """Sharing rules (``autoalliance.sharing.recommend.RULES``)."""
 
+    recommended = "recommended"
     shapley = "shapley"
     nash = "nash"
     leastcore = "leastcore"
@@ -40,11 +41,90 @@ def register(app: typer.Typer) -> None:
     from autoalliance.cli.output import mode as output_mode
     from autoalliance.cli.plan import _horizon
 
+    m = lambda v: money(v, 1e6, "")  # noqa: E731
+
+    def _print_split(title: str, rec) -> None:
+        t = rec.partners.reset_index()[["partner", "standalone_usd", "allocation_usd",
+                                         "gain_usd", "marginal_contribution_usd"]]
+        t = t.rename(columns={"standalone_usd": "standalone_$M", "allocation_usd":
+                              "allocation_$M", "gain_usd": "gain_$M",
+                              "marginal_contribution_usd": "marginal_contribution_$M"})
+        console.print(table(title, t, {c: m for c in t.columns if c.endswith("_$M")}))
+
+    def _print_recommended(rec, fees, full: bool) -> None:
+        _print_split(f"Recommended deal: the {rec.rule} split (USD millions)", rec)
+        console.print(rec.statement, highlight=False)
+        core = ("The core is non-empty: no group of partners does better alone under this "
+                "split." if rec.in_core else "The core is empty: the split is in the least "
+                f"core (the strongest group is short {money(rec.core_epsilon_usd)} USD).")
+        console.print(core, highlight=False)
+        for why in rec.reasons.values():
+            console.print(f"- {why}", highlight=False)
+        if fees is not None:
+            f = fees.fees
+            if len(f):
+                console.print(table("Fee schedule that delivers it: per-unit fees (USD a unit); "
+                                    "payments over the horizon (USD millions)",
+                                    f[["instrument", "payer", "payee", "units", "fee_usd",
+                                       "payment_usd"]].rename(columns={
+                                           "fee_usd": "fee_$", "payment_usd": "payment_$M"}),
+                                    {"units": lambda v: f"{v:,.0f}",
+                                     "fee_$": lambda v: f"{v:,.2f}", "payment_$M": m}))
+            ls = fees.lump_sums
+            if full and len(ls) and ls["lump_sum_usd"].abs().max() > 0.5:
+                console.print(table("Lump-sum transfers (received; negative = paid; USD "
+                                    "millions)", ls.rename(columns={"lump_sum_usd":
+                                                                    "lump_sum_$M"}),
+                                    {"lump_sum_$M": m}))
+            console.print(fees.message, highlight=False)
+
+    def _share_game(file: Path, rule: str, how, out: Path | None) -> None:
+        import pandas as pd
+
+        from autoalliance.sharing import core_violation, in_core, least_core, read_game_json
+        from autoalliance.sharing.recommend import recommend, split
+
+        game = read_game_json(file)
+        rec = recommend(game)
+        alloc, _, applied = split(game, rule)
+        standalone = game.standalone()
+        who, excess = core_violation(game, alloc.to_dict())
+        split_df = pd.DataFrame({"partner": list(game.players),
+                                 "standalone_usd": standalone.to_numpy(),
+                                 "allocation_usd": alloc.to_numpy(),
+                                 "gain_usd": (alloc - standalone).to_numpy()})
+        write_tables(out, {"split": split_df, "recommended": rec.partners.reset_index()})
+        if how is Format.json:
+            print_json({"recommended": rec.to_dict(),
+                        "rule": applied if rule != "recommended" else f"{applied} (recommended)",
+                        "partners": list(game.players),
+                        "allocation": {k: float(v) for k, v in alloc.items()},
+                        "standalone": {k: float(v) for k, v in standalone.items()},
+                        "gain": {k: float(v) for k, v in (alloc - standalone).items()},
+                        "in_core": bool(in_core(game, alloc.to_dict())),
+                        "core_epsilon_usd": float(least_core(game).epsilon),
+                        "most_violated_coalition": {
+                            "coalition": [p for p in game.players if p in who],
+                            "excess_usd": float(excess)}})
+            return
+        if how is Format.csv:
+            print_csv(split_df)
+            return
+        _print_recommended(rec, None, True)
+        if rule != "recommended":
+            shown = split_df.rename(columns={"standalone_usd": "standalone_$M",
+                                             "allocation_usd": "allocation_$M",
+                                             "gain_usd": "gain_$M"})
+            console.print(table(f"{applied} split of {file.name} (USD millions)", shown,
+                                {c: m for c in shown.columns if c.endswith("_$M")}))
+
     @app.command()
     @handles_errors
     def share(path: Path | None = PathArg,
-              rule: Rule = typer.Option(Rule.shapley, "--rule",
-                                        help="shapley: average marginal value; nash: Nash "
+              rule: Rule = typer.Option(Rule.recommended, "--rule",
+                                        help="recommended: the nucleolus (in the core when "
+                                        "the core is non-empty, else in the least core); "
+                                        "shapley: average marginal value; nash: Nash "
                                         "bargaining from standalone; leastcore / nucleolus: "
                                         "the split hardest for any coalition to block"),
               partners: str | None = typer.Option(None, "--partners",
@@ -57,6 +137,10 @@ def register(app: typer.Typer) -> None:
                                                help="Contracts allow per-unit fees only",
                                                metavar=""),
               workers: int = typer.Option(2, "--workers", help="Processes solving coalitions"),
+              game_file: Path | None = typer.Option(
+                  None, "--game", help="Split a game given as coalition values (a JSON file: "
+                  "what share --json writes, or {\"players\", \"values\"}) instead of "
+                  "solving the dataset's plans", dir_okay=False),
               fmt: Format = FormatOpt, out: Path | None = OutOpt,
               scenario: str | None = ScenarioOpt,
               json_out: bool = JsonOpt):
@@ -68,6 +152,9 @@ def register(app: typer.Typer) -> None:
         from autoalliance.sharing.alliance import share as run
 
         how = output_mode(fmt, json_out)
+        if game_file is not None:
+            _share_game(game_file, rule.value, how, out)
+            return
         fp = with_scenario(load_footprint(path), scenario)
         who = [p.strip() for p in partners.split(",") if p.strip()] if partners else None
         with progress_status("solving every coalition's plan and the split"):
@@ -90,11 +177,17 @@ def register(app: typer.Typer) -> None:
             print_csv(alloc)
             return
         m = lambda v: money(v, 1e6, "")  # noqa: E731
+        if res.recommendation is not None:
+            _print_recommended(res.recommendation, res.recommended_fees,
+                               rule is Rule.recommended)
+            if rule is Rule.recommended:
+                return
+            console.rule(f"{rule.value} split (not the recommended one)")
         shown = alloc.rename(columns={"standalone_usd": "standalone_$M",
                                       "allocation_usd": "allocation_$M", "gain_usd": "gain_$M"})
         fmt_ = {c: m for c in ("standalone_$M", "allocation_$M", "gain_$M")}
         fmt_["share_of_gain"] = lambda v: "–" if pd.isna(v) else f"{v:.0%}"
-        console.print(table(f"{rule.value} split of the alliance's profit, FY{lo}-FY{hi} "
+        console.print(table(f"{res.rule} split of the alliance's profit, FY{lo}-FY{hi} "
                             "(USD millions)", shown, fmt_))
         core = "in the core" if res.in_core else "NOT in the core"
         who_, excess = res.most_violated

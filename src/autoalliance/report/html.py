@@ -127,6 +127,8 @@ def summary(rd: ReportData) -> str:
         items.append(f"<p class='big' id='summary-gain'>The alliance gains ${_m(gain)}M over "
                      f"{when}</p><p>Gain over each partner's standalone plan, $M: "
                      f"{split} (every partner at or above its standalone profit).</p>")
+    if rd.has("recommended_deal"):
+        items.append(recommended_deal(rd))
     if rd.has("gain_split"):
         gs = rd.tables["gain_split"]
         piv = gs.pivot_table(index="company", columns="method", values="gain_share_usd")
@@ -166,6 +168,34 @@ def summary(rd: ReportData) -> str:
             + "".join(items) + "<p class='meta'>USD millions unless stated. Tariff cost = duty "
             "above what MFN or preference rates alone would charge, net of the US-assembly "
             "offset.</p></section>")
+
+
+def recommended_deal(rd: ReportData) -> str:
+    """The deal to sign: the recommended split's gains, why each partner gets its share, and
+    the fees (and lump sums) that deliver it."""
+    t = rd.tables["recommended_deal"]
+    rule = html.escape(str(t["rule"].iloc[0]))
+    rows = "".join(f"<tr><td>{_swatch(rd, r.company)}{_name(rd, 'company', r.company)}</td>"
+                   f"<td>{_m(r.allocation_usd)}</td><td>{_m(r.gain_usd)}</td>"
+                   f"<td>{_m(r.marginal_contribution_usd)}</td></tr>"
+                   for r in t.itertuples(index=False))
+    why = "".join(f"<li>{html.escape(str(r.reason))}</li>" for r in t.itertuples(index=False))
+    out = (f"<p class='big' id='summary-deal'>Recommended deal: the {rule} split</p>"
+           "<table id='summary-deal-split'><tr><th>company</th><th>allocation, $M</th>"
+           "<th>gain, $M</th><th>marginal contribution, $M</th></tr>" + rows + "</table>"
+           f"<ul id='summary-deal-why'>{why}</ul>")
+    if rd.has("recommended_fees"):
+        f = rd.tables["recommended_fees"]
+        fr = "".join(f"<tr><td>{html.escape(str(r.instrument))}</td>"
+                     f"<td>{html.escape(str(r.payer)) if isinstance(r.payer, str) else '–'}"
+                     f"</td><td>{html.escape(str(r.payee))}</td>"
+                     f"<td>{'' if pd.isna(r.fee_usd) else f'{r.fee_usd:,.2f}'}</td>"
+                     f"<td>{_m(r.payment_usd)}</td></tr>" for r in f.itertuples(index=False))
+        out += ("<p>The fees that deliver it (USD a unit; payments over the horizon, $M; a "
+                "lump sum is received, negative = paid):</p><table id='summary-deal-fees'><tr>"
+                "<th>instrument</th><th>payer</th><th>payee</th><th>fee, $</th>"
+                "<th>payment, $M</th></tr>" + fr + "</table>")
+    return out
 
 
 def calibration(rd: ReportData) -> str:

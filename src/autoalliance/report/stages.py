@@ -17,6 +17,7 @@ from autoalliance.plan import plan
 from autoalliance.scenarios import apply_scenario, load_scenarios
 from autoalliance.settings import Settings
 from autoalliance.sharing.alliance import alliance_game as sharing_game
+from autoalliance.sharing.recommend import recommended_allocation
 from autoalliance.trade.exposure import exposure, summarise
 
 
@@ -71,7 +72,30 @@ def sharing_tables(fp: Footprint, cache: dict | None = None) -> dict[str, pd.Dat
     table = split_table(game)
     if cache is not None:
         cache["alliance_gain"] = float(table["alliance_gain_usd"].iloc[0]) if len(table) else 0.0
-    return {"gain_split": table}
+    return {"gain_split": table, **recommended_tables(fp)}
+
+
+def recommended_tables(fp: Footprint) -> dict[str, pd.DataFrame]:
+    """The recommended deal (``share``'s first table): per partner its split, gain, marginal
+    contribution and reasons in words (``recommended_deal``), and the fees and lump sums that
+    deliver it (``recommended_fees``; USD). Empty when the deal cannot be worked out."""
+    from autoalliance.sharing.alliance import share
+
+    try:
+        res = share(fp, "recommended", settings=Settings().for_dataset(fp))
+    except Exception:  # the split table above already says why sharing could not run
+        return {}
+    rec = res.recommendation
+    deal = rec.partners.reset_index().rename(columns={"partner": "company"})
+    deal.insert(1, "rule", rec.rule)
+    deal["reason"] = deal["company"].map(rec.reasons)
+    fees = res.recommended_fees
+    lump = fees.lump_sums.rename(columns={"partner": "payee", "lump_sum_usd": "payment_usd"})
+    lump.insert(0, "instrument", "lump sum")
+    rows = pd.concat([fees.fees[["instrument", "payer", "payee", "units", "fee_usd",
+                                 "payment_usd"]], lump[lump["payment_usd"].abs() > 0.5]],
+                     ignore_index=True)
+    return {"recommended_deal": deal, "recommended_fees": rows}
 
 
 def _as_dict(alloc, players) -> dict[str, float]:
@@ -95,6 +119,7 @@ def split_table(game) -> pd.DataFrame:
     gain = grand - sum(standalone.values())
     rows = []
     methods: dict[str, Callable] = {
+        "recommended (nucleolus)": lambda: recommended_allocation(game)[0],
         "shapley": lambda: sharing.shapley(game),
         "nash": lambda: sharing.nash_bargaining(game),
         "least_core": lambda: sharing.least_core(game),

@@ -28,12 +28,7 @@ from .core import core_violation, in_core, least_core
 from .errors import GameError
 from .fees import FeeInstrument, FeeSchedule, fee_schedule
 from .game import Game
-from .nash import nash_bargaining
-from .nucleolus import nucleolus
-from .shapley import shapley
-
-RULES = ("shapley", "nash", "leastcore", "nucleolus")
-
+from .recommend import RULES, Recommendation, recommend, split
 
 POOL_STARTUP_S = 12.0
 """Measured cost of a spawned worker on the bundled dataset (start, imports, one model build):
@@ -171,6 +166,10 @@ class ShareResult:
     fees: FeeSchedule
     interval: pd.DataFrame | None = None
     extra: dict = field(default_factory=dict)
+    recommendation: Recommendation | None = None
+    recommended_fees: FeeSchedule | None = None
+    recommended_target: pd.Series | None = None
+    recommended_delivered: bool = True
 
     @property
     def gain(self) -> pd.Series:
@@ -179,7 +178,14 @@ class ShareResult:
     def to_dict(self) -> dict:
         def num(s: pd.Series) -> dict:
             return {k: float(v) for k, v in s.items()}
-        out = {
+        out = {}
+        if self.recommendation is not None:  # the deal to sign comes first
+            rec = self.recommendation.to_dict()
+            rec["target"] = num(self.recommended_target)
+            rec["split_delivered"] = bool(self.recommended_delivered)
+            rec["fee_schedule"] = _fees_dict(self.recommended_fees)
+            out["recommended"] = rec
+        out |= {
             "rule": self.rule, "partners": self.partners,
             "allocation": num(self.allocation), "standalone": num(self.standalone),
             "gain": num(self.gain), "in_core": bool(self.in_core),
@@ -196,19 +202,21 @@ class ShareResult:
             "target": self.extra.get("target", {}),
             "options_taken": self.plan.options_taken,
             "warnings": list(getattr(self.plan, "warnings", [])),
-            "fee_schedule": {
-                "feasible": bool(self.fees.feasible), "message": self.fees.message,
-                "fees": [{k: (float(v) if isinstance(v, (int, float)) else v) for k, v in r.items()}
-                         for r in self.fees.fees.to_dict("records")],
-                "lump_sums": [{k: (float(v) if isinstance(v, (int, float)) else v)
-                               for k, v in r.items()}
-                              for r in self.fees.lump_sums.to_dict("records")],
-            },
+            "fee_schedule": _fees_dict(self.fees),
         }
         if self.interval is not None:
             out["interval"] = {r.Index: [float(r.ci_low), float(r.ci_high)]
                                for r in self.interval.itertuples()}
         return out
+
+
+def _fees_dict(fees: FeeSchedule) -> dict:
+    def cell(v):
+        return float(v) if isinstance(v, (int, float)) else v
+    return {"feasible": bool(fees.feasible), "message": fees.message,
+            "fees": [{k: cell(v) for k, v in r.items()} for r in fees.fees.to_dict("records")],
+            "lump_sums": [{k: cell(v) for k, v in r.items()}
+                          for r in fees.lump_sums.to_dict("records")]}
 
 
 def _instruments(fp: Footprint, plan: PlanResult) -> list[FeeInstrument]:
@@ -230,14 +238,16 @@ def _instruments(fp: Footprint, plan: PlanResult) -> list[FeeInstrument]:
     return out
 
 
-def share(fp: Footprint, rule: str = "shapley", partners: list[str] | None = None,
+def share(fp: Footprint, rule: str = "recommended", partners: list[str] | None = None,
           settings: Settings | None = None, weights: dict[str, float] | None = None,
           lump_sum_allowed: bool = True, workers: int | None = None,
           seed: int = 0) -> ShareResult:
     """Split the grand coalition's plan value by ``rule`` and find the fees that deliver it.
 
-    ``rule``: shapley (exact up to 12 partners, sampled beyond), nash (disagreement point =
-    standalone values; ``weights`` optional), leastcore, nucleolus. The plan is the grand
+    ``rule``: recommended (the nucleolus, ``sharing.recommend``), shapley (exact up to 12
+    partners, sampled beyond), nash (disagreement point = standalone values; ``weights``
+    optional), leastcore, nucleolus. Whatever the rule, the recommended split, its reasons and
+    its fees are kept too (``recommendation``, ``recommended_fees``). The plan is the grand
     coalition's allocation by the rule (of the game's values v(S), the coalitions' best plans);
     the plan split is the one ``plan(mode="alliance")`` returns, the same as the ``plan``
     command's, and its gain over the standalone plans is divided in the rule's proportions
@@ -258,19 +268,8 @@ def share(fp: Footprint, rule: str = "shapley", partners: list[str] | None = Non
     game.values()  # every coalition, in one parallel batch
     values = pd.DataFrame({"coalition": ["+".join(c for c in players if c in m) for m in masks],
                            "value_usd": [game.value(m) for m in masks]})
-    interval = None
-    if rule == "shapley":
-        est = shapley(game, seed=seed)
-        allocation = est.value
-        if not est.exact:
-            interval = pd.DataFrame({"ci_low": est.ci_low, "ci_high": est.ci_high})
-    elif rule == "nash":
-        allocation = nash_bargaining(game, weights)
-    elif rule == "leastcore":
-        allocation = least_core(game).allocation
-    else:
-        allocation = nucleolus(game)
-    allocation = pd.Series(allocation, index=players, dtype=float)
+    allocation, interval, applied = split(game, rule, weights, seed)
+    recommendation = recommend(game)
     standalone = pd.Series({p: game.value(frozenset([p])) for p in players})
     lc = least_core(game)
     coalition, excess = core_violation(game, allocation.to_dict())
@@ -282,30 +281,22 @@ def share(fp: Footprint, rule: str = "shapley", partners: list[str] | None = Non
     comp = plan.companies.set_index("company").reindex(players)
     before_fees = comp["profit_usd"] + comp["fees_paid_usd"] - comp["fees_received_usd"]
     total = float(before_fees.sum())
-    plan_gain = total - float(standalone.sum())
-    game_gain = float(allocation.sum() - standalone.sum())
-    target = (standalone + (allocation - standalone) * (plan_gain / game_gain)
-              if abs(game_gain) > 1e-9 else standalone + plan_gain / len(players))
     tol = max(1.0, 1e-9 * abs(total))
     instruments = _instruments(fp, plan)
-    fees = fee_schedule(before_fees.to_dict(), target.to_dict(), instruments,
-                        lump_sum_allowed=lump_sum_allowed, tol_usd=tol)
-    delivered = bool(fees.feasible)
-    if not delivered and not lump_sum_allowed:
-        # per-unit fees cannot reach the split: keep the plan's own fees, which the plan chose
-        # to hold every partner at or above its standalone profit (a schedule that exists)
-        own = comp["profit_usd"]
-        kept = fee_schedule(before_fees.to_dict(), own.to_dict(), instruments,
-                            lump_sum_allowed=False, tol_usd=tol)
-        fees = type(kept)(kept.fees, kept.lump_sums, kept.partners, kept.feasible,
-                          f"{fees.message} The fees shown are the alliance plan's own, which "
-                          "keep every partner at or above its standalone profit; the "
-                          f"{rule} split itself needs lump sums.")
+    target, fees, delivered = _deliver(allocation, standalone, before_fees, comp["profit_usd"],
+                                       instruments, lump_sum_allowed, tol, applied)
+    if rule == "recommended":
+        rec_target, rec_fees, rec_delivered = target, fees, delivered
+    else:
+        rec_target, rec_fees, rec_delivered = _deliver(
+            recommendation.allocation, standalone, before_fees, comp["profit_usd"],
+            instruments, lump_sum_allowed, tol, recommendation.rule)
     plan.mode = "alliance"
     plan.companies["standalone_profit_usd"] = plan.companies["company"].map(standalone)
     plan.companies["gain_usd"] = plan.companies["profit_usd"] - \
         plan.companies["standalone_profit_usd"]
-    return ShareResult(rule=rule, partners=players, allocation=allocation, standalone=standalone,
+    return ShareResult(rule=applied if rule != "recommended" else f"{applied} (recommended)",
+                       partners=players, allocation=allocation, standalone=standalone,
                        coalition_values=values,
                        in_core=in_core(game, allocation.to_dict()), core_epsilon=lc.epsilon,
                        most_violated=([p for p in players if p in coalition], float(excess)),
@@ -313,4 +304,33 @@ def share(fp: Footprint, rule: str = "shapley", partners: list[str] | None = Non
                        extra={"split_delivered": delivered,
                               "target": {p: float(v) for p, v in target.items()},
                               "plan_joint_profit_usd": total,
-                              "grand_coalition_value_usd": float(allocation.sum())})
+                              "grand_coalition_value_usd": float(allocation.sum())},
+                       recommendation=recommendation, recommended_fees=rec_fees,
+                       recommended_target=rec_target, recommended_delivered=rec_delivered)
+
+
+def _deliver(allocation: pd.Series, standalone: pd.Series, before_fees: pd.Series,
+             own: pd.Series, instruments: list[FeeInstrument], lump_sum_allowed: bool,
+             tol: float, rule: str) -> tuple[pd.Series, FeeSchedule, bool]:
+    """The plan split of a game allocation (its gain over standalone scaled to the alliance
+    plan's gain) and the fee schedule that delivers it (USD): ``(target, fees, delivered)``.
+    Without lump sums and when fees cannot reach it, the plan's own fees (``own``: each
+    partner's plan profit with them) are kept and ``delivered`` is False."""
+    total = float(before_fees.sum())
+    plan_gain = total - float(standalone.sum())
+    game_gain = float(allocation.sum() - standalone.sum())
+    target = (standalone + (allocation - standalone) * (plan_gain / game_gain)
+              if abs(game_gain) > 1e-9 else standalone + plan_gain / len(standalone))
+    fees = fee_schedule(before_fees.to_dict(), target.to_dict(), instruments,
+                        lump_sum_allowed=lump_sum_allowed, tol_usd=tol)
+    delivered = bool(fees.feasible)
+    if not delivered and not lump_sum_allowed:
+        # per-unit fees cannot reach the split: keep the plan's own fees, which the plan chose
+        # to hold every partner at or above its standalone profit (a schedule that exists)
+        kept = fee_schedule(before_fees.to_dict(), own.to_dict(), instruments,
+                            lump_sum_allowed=False, tol_usd=tol)
+        fees = type(kept)(kept.fees, kept.lump_sums, kept.partners, kept.feasible,
+                          f"{fees.message} The fees shown are the alliance plan's own, which "
+                          "keep every partner at or above its standalone profit; the "
+                          f"{rule} split itself needs lump sums.")
+    return target, fees, delivered

@@ -5,7 +5,9 @@ Format::
     {"players": ["A", "B"], "values": {"A": 1.0, "B": 0.0, "A,B": 3.0}}
 
 Values are in USD; keys are comma-separated player names; every nonempty coalition
-must appear; the empty coalition (key ``""``) may appear with value 0.
+must appear; the empty coalition (key ``""``) may appear with value 0. The JSON that
+``autoalliance share --json`` writes is read too: its ``partners`` and its
+``coalition_values`` (a list of ``{"coalition": [names], "value_usd": number}``).
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ def read_game_json(path: str | Path) -> Game:
         raise GameError(f"{path}: expected an object with keys 'players' and 'values'")
     if doc.duplicates:
         raise GameError(f"{path}: duplicate key {doc.duplicates[0]!r}")
+    if "players" not in doc and "coalition_values" in doc:
+        doc = _from_share(doc, path)
     for key in ("players", "values"):
         if key not in doc:
             raise GameError(f"{path}: missing key {key!r}")
@@ -66,6 +70,33 @@ def read_game_json(path: str | Path) -> Game:
         raise GameError(f"{path}: 'values' must be an object mapping 'A,B' to a number")
     names, dense = normalise_table(values, players, where=str(path), duplicates=values.duplicates)
     return Game.from_values(names, dense)
+
+
+def _from_share(doc: dict, path: Path) -> _Object:
+    """The game in the JSON ``share --json`` writes, as ``{"players", "values"}``."""
+    players, rows = doc.get("partners"), doc["coalition_values"]
+    if not isinstance(rows, list):
+        raise GameError(f"{path}: 'coalition_values' must be a list of "
+                        "{\"coalition\": [names], \"value_usd\": number}")
+    out = _object([])
+    values = _object([])
+    for i, r in enumerate(rows):
+        if not isinstance(r, dict) or "coalition" not in r or "value_usd" not in r:
+            raise GameError(f"{path}: coalition_values[{i}]: expected an object with "
+                            "'coalition' and 'value_usd'")
+        names = r["coalition"]
+        if not isinstance(names, list) or not all(isinstance(p, str) for p in names):
+            raise GameError(f"{path}: coalition_values[{i}].coalition: expected a list of "
+                            "partner names")
+        key = ",".join(names)
+        if key in values:
+            values.duplicates.append(key)
+        values[key] = r["value_usd"]
+    out["players"] = players if players is not None else []
+    out["values"] = values
+    if players is None:
+        raise GameError(f"{path}: missing key 'partners' (the players of coalition_values)")
+    return out
 
 
 def write_game_json(game: Game, path: str | Path) -> Path:
