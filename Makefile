@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint fuzz bench bench-quick clean screenshots
+.PHONY: demo test lint fuzz bench bench-quick clean screenshots docs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ test: $(STAMP)
 
 screenshots: $(STAMP)
 	AUTOALLIANCE_SCREENSHOTS=1 $(PY) -m pytest -q tests/dashboard
+
+# Every figure quoted in README.md and docs/ (markers <!-- fig:KEY -->, autoalliance.report.docfigures)
+# and the case study, regenerated from the code; tests/report/test_docfigures.py checks them.
+docs: $(STAMP)
+	$(VENV)/bin/autoalliance casestudy
+	$(PY) -m autoalliance.report.docfigures --write
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests
