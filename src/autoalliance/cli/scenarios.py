@@ -145,6 +145,83 @@ def _comparison(store, scenario_set: str | None, metric: str, keys=None):
         "value"].sum()
 
 
+def _regret_of(store, scenario_set, base, fp):
+    """The base plan's regret per scenario, on the set's file and the runs' dataset; refused
+    when the file's scenarios are not the ones stored (edited since the sweep)."""
+    from autoalliance.report.compare import compare_runs, latest_runs, regret
+    from autoalliance.scenarios import load_scenarios
+    from autoalliance.settings import Settings
+
+    runs, scenario_set = latest_runs(store, scenario_set)
+    if not scenario_set:
+        raise ValueError("--regret needs runs of a named scenario set (its file)")
+    sset = load_scenarios(scenario_set)
+    stored = dict(zip(runs["scenario"], runs["scenario_hash"]))
+    chosen = [s for s in sset.scenarios if s.name in stored]
+    changed = [s.name for s in chosen if s.content_hash() != stored[s.name]]
+    if changed:
+        raise ValueError(f"scenario(s) {', '.join(changed)} of {sset.path} changed since they "
+                         "were run: sweep the set again before --regret")
+    base = base or compare_runs(store, scenario_set).base
+    base_sc = next((s for s in chosen if s.name == base), None)
+    if base_sc is None:
+        raise ValueError(f"base scenario {base!r} is not in {sset.path}")
+    with progress_status(f"regret of the {base} plan over {len(chosen)} scenarios"):
+        return regret(fp, chosen, base_sc, origins=sset.origins,
+                      settings=Settings(horizon=sset.spec.horizon))
+
+
+def _compare_cmd(store, scenario_set, base, with_regret, how, out, dataset):
+    """``runs --compare``: the scenario × KPI grid and the change against the base."""
+    from autoalliance.dataset.footprint import load_footprint
+    from autoalliance.report.compare import KPIS, compare_runs, latest_runs
+
+    fp = None
+    if dataset is not None or with_regret:
+        fp = load_footprint(dataset if dataset is not None else
+                            latest_runs(store, scenario_set)[0]["dataset"].iloc[0] or None)
+    reg = _regret_of(store, scenario_set, base, fp) if with_regret else None
+    c = compare_runs(store, scenario_set, base=base, regret=reg, fp=fp)
+    opts = c.option_names()
+    write_tables(out, {"compare": c.grid, "options": opts})
+    if how is Format.csv:
+        print_csv(c.grid)
+        return
+    if how is Format.json:
+        print_json(c.to_dict() | {"store": str(store.path)})
+        return
+    what = f"set {c.scenario_set}" if c.scenario_set else "runs without a set"
+    wide = c.wide("value")
+    scen = [s for s in c.scenarios if s in wide.columns]
+
+    import pandas as pd
+
+    def shown(frame, signed):
+        rows = []
+        for r in frame.to_dict(orient="records"):
+            row = {"KPI": r["KPI"], "period": r["period"], "company": r["company"]}
+            for s in scen:
+                v = r[s]
+                if v is None or pd.isna(v):
+                    row[s] = "–"
+                elif r["KPI"] == KPIS["options_taken"][0]:
+                    row[s] = f"{v:+,.0f}" if signed else f"{v:,.0f}"
+                else:
+                    row[s] = f"{v / 1e6:+,.1f}" if signed else f"{v / 1e6:,.1f}"
+            rows.append(row)
+        return pd.DataFrame(rows, columns=["KPI", "period", "company"] + scen)
+
+    console.print(table(f"Scenarios side by side, {what} (USD millions; options: count)",
+                        shown(wide, False), {s: str for s in scen}))
+    others = [s for s in scen if s != c.base]
+    if others:
+        ch = shown(c.wide("change"), True)[["KPI", "period", "company"] + others]
+        console.print(table(f"Change against the base scenario {c.base} (USD millions)", ch,
+                            {s: str for s in others}))
+    if len(opts):
+        console.print(table(f"Options taken (added/dropped against {c.base})", opts, {}))
+
+
 def register(app: typer.Typer) -> None:
     @app.command("scenarios")
     @handles_errors
@@ -225,9 +302,25 @@ def register(app: typer.Typer) -> None:
              metric: str = typer.Option("tariff_cost_usd", "--metric", help="Metric compared "
                                         "across scenarios (summed over periods)"),
              limit: int = typer.Option(50, "--limit", help="Most runs listed"),
+             compare: bool = typer.Option(False, "--compare", metavar="",
+                                          help="The scenarios of one set side by side: tariff "
+                                          "cost per company and fiscal year, profit, alliance "
+                                          "gain, each partner's share, options taken, with "
+                                          "the change against --base"),
+             base: str | None = typer.Option(None, "--base", help="--compare: the scenario "
+                                             "changes are taken against (default: the set's "
+                                             "base, else the scenario run first)"),
+             with_regret: bool = typer.Option(False, "--regret", metavar="",
+                                              help="--compare: also the regret of the base "
+                                              "plan per scenario (solves the set's two-stage "
+                                              "plans: slow; needs the set's file)"),
+             dataset: Path | None = typer.Option(None, "--dataset", help="--compare: the "
+                                                 "dataset the runs used, for its names and "
+                                                 "--regret (default: theirs by name)"),
              fmt: Format = FormatOpt, out: Path | None = OutOpt,
              json_out: bool = JsonOpt):
-        """List the runs in the store and compare a metric across scenarios by company."""
+        """List the runs in the store and compare a metric across scenarios by company
+        (--compare: the scenario × KPI grid against a base scenario)."""
         import pandas as pd
 
         from autoalliance.scenarios.store import Store
@@ -235,6 +328,9 @@ def register(app: typer.Typer) -> None:
         st = Store(store)
         if not st.path.exists():
             raise ValueError(f"no results store at {st.path} (run `autoalliance sweep` first)")
+        if compare or base or with_regret:
+            _compare_cmd(st, scenario_set, base, with_regret, mode(fmt, json_out), out, dataset)
+            return
         r = st.runs(scenario_set=scenario_set)
         cmp_ = _comparison(st, scenario_set, metric)
         how = mode(fmt, json_out)

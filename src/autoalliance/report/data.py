@@ -112,9 +112,35 @@ def labels(fp: Footprint) -> dict[str, dict[str, str]]:
     origins = set(fp.plants["country"]) | set(fp.table("parts_content").get("origin", []))
     short = [re.split(r",| \(", str(n))[0].strip() or c
              for c, n in zip(fp.companies["company"], fp.companies["name"])]
-    return {"company": dict(zip(fp.companies["company"], short)),
-            "plant": plants, "nameplate": nameplates,
-            "origin": {o: COUNTRY_NAMES.get(o, o) for o in sorted(origins)}}
+    company = dict(zip(fp.companies["company"], short))
+    return {"company": company, "plant": plants, "nameplate": nameplates,
+            "origin": {o: COUNTRY_NAMES.get(o, o) for o in sorted(origins)},
+            "option": option_names(fp, company, plants, nameplates)}
+
+
+def option_names(fp: Footprint, company: dict, plants: dict, nameplates: dict) -> dict:
+    """``honda_crv_at_smyrna`` -> ``Honda CR-V, CR-V Hybrid at Nissan Smyrna Vehicle Assembly
+    (contract build)``: the nameplates, the plant and the kind of each option."""
+    out = {}
+    for r in fp.table("options").to_dict(orient="records"):
+        kind = str(r.get("kind") or "").replace("_", " ")
+        if kind == "do nothing":
+            out[r["option"]] = "do nothing"
+            continue
+        ids = [n for n in str(r.get("nameplates") or "").split(";") if n and n != "nan"]
+        names = [nameplates.get(n, n) for n in ids]
+        # "Honda CR-V, CR-V Hybrid": the brand once per run of the same brand
+        shown, last = [], None
+        for n in names:
+            brand, _, rest = n.partition(" ")
+            shown.append(rest if brand == last and rest else n)
+            last = brand
+        what = ", ".join(shown) or company.get(r.get("owner"), str(r.get("owner")))
+        plant = r.get("plant")
+        at = f" at {plants.get(plant, plant)}" if isinstance(plant, str) and plant else \
+            f" with {company.get(r.get('host'), r.get('host'))}" if r.get("host") else ""
+        out[r["option"]] = f"{what}{at} ({kind})" if kind else f"{what}{at}"
+    return out
 
 
 def _pretty(nameplate: str, brand: str) -> str:

@@ -198,6 +198,66 @@ def recommended_deal(rd: ReportData) -> str:
     return out
 
 
+def scenario_grid(rd: ReportData) -> str:
+    """Scenarios side by side: each KPI per scenario (base first) with its change against the
+    base scenario beneath; names for ids; USD millions."""
+    if not rd.has("scenario_compare"):
+        return ""
+    from autoalliance.report.compare import ALLIANCE, KPIS
+
+    g = rd.tables["scenario_compare"]
+    base = str(g["base"].iloc[0]) if "base" in g else ""
+    scen = list(dict.fromkeys(g["scenario"]))
+    head = "".join(f"<th>{html.escape(s)}{' (base)' if s == base else ''}</th>" for s in scen)
+    body = []
+    keys = g[["kpi", "period", "company"]].drop_duplicates()
+    keys = keys.assign(_o=keys["kpi"].map(list(KPIS).index),
+                       _a=keys["company"].eq(ALLIANCE)).sort_values(["_o", "period", "_a",
+                                                                      "company"])
+    idx = g.set_index(["kpi", "period", "company", "scenario"])
+    for k in keys.itertuples(index=False):
+        label = KPIS.get(k.kpi, (k.kpi,))[0]
+        who = "all partners" if k.company == ALLIANCE else _name(rd, "company", k.company)
+        count = k.kpi == "options_taken"
+        cells = []
+        for s in scen:
+            try:
+                r = idx.loc[(k.kpi, k.period, k.company, s)]
+            except KeyError:
+                cells.append("<td>–</td>")
+                continue
+            v = f"{r['value']:,.0f}" if count else _m(r["value"])
+            ch = r["change"]
+            d = "" if s == base or pd.isna(ch) else (
+                f"<br><small>{ch:+,.0f}</small>" if count else
+                f"<br><small>{ch / 1e6 + 0.0:+,.1f}</small>")
+            cells.append(f"<td>{v}{d}</td>")
+        style = " style='font-weight:bold'" if k.company == ALLIANCE else ""
+        body.append(f"<tr{style}><td>{html.escape(label)}, {html.escape(str(k.period))}: "
+                    f"{who}</td>{''.join(cells)}</tr>")
+    opts = ""
+    if rd.has("scenario_options"):
+        o = rd.tables["scenario_options"]
+        lis = []
+        for r in o.itertuples(index=False):
+            added = [x for x in str(r.added).split(";") if x]
+            dropped = [x for x in str(r.dropped).split(";") if x]
+            if added or dropped:
+                lis.append(f"<li><b>{html.escape(r.scenario)}</b>: "
+                           + "; ".join([f"adds {_name(rd, 'option', x)}" for x in added]
+                                       + [f"drops {_name(rd, 'option', x)}" for x in dropped])
+                           + "</li>")
+        opts = (f"<p>Options against the base ({html.escape(base)}):</p><ul>{''.join(lis)}</ul>"
+                if lis else f"<p>Every scenario's plan takes the base's options.</p>")
+    return ("<section id='sec-compare'><h2 id='compare'>Scenarios side by side</h2>"
+            f"<table id='compare-table'><tr><th>KPI</th>{head}</tr>{''.join(body)}</table>"
+            f"<p class='meta'>USD millions (options: a count); under each figure its change "
+            f"against the base scenario {html.escape(base)}. Tariff cost under today's sourcing; "
+            "profit, gain and options in the alliance plan over its horizon (the gain of a "
+            "partner: its profit in the plan less its standalone profit).</p>"
+            f"{opts}</section>")
+
+
 def calibration(rd: ReportData) -> str:
     if not rd.has("calibration"):
         return ""
@@ -256,6 +316,8 @@ def render(rd: ReportData, title: str | None = None) -> str:
     title = title or f"autoalliance report: {rd.meta['dataset']}, FY{rd.meta['fiscal_year']}"
     parts = []
     nav = ["<a href='#summary'>Summary</a>"] if summary(rd) else []
+    if rd.has("scenario_compare"):
+        nav.append("<a href='#compare'>Scenarios side by side</a>")
     if rd.has("calibration"):
         nav.append("<a href='#calibration'>Calibration</a>")
     for ch in charts(rd):
@@ -284,7 +346,7 @@ def render(rd: ReportData, title: str | None = None) -> str:
         f"<script type='application/json' id='report-data'>{_json_script(rd.to_json())}</script>"
         "</head><body>"
         f"<h1>{html.escape(title)}</h1><p class='meta'>{meta}</p>"
-        f"<nav>{' '.join(nav)}</nav>" + summary(rd) + calibration(rd)
+        f"<nav>{' '.join(nav)}</nav>" + summary(rd) + scenario_grid(rd) + calibration(rd)
         + f"<section id='sec-exposure-table'><h2>Tariff cost by company</h2>{_summary_table(rd)}"
         "</section>" + "".join(parts) + left + appendix(rd) + "</body></html>")
 

@@ -138,40 +138,61 @@ def split_table(game) -> pd.DataFrame:
 
 def scenario_tables(fp: Footprint, fy: int, results: pd.DataFrame | None = None,
                     with_plan: bool = False) -> dict[str, pd.DataFrame]:
-    """Distributions over scenarios: the results table passed in (from a sweep or the store),
-    or else each single-scenario file in the dataset's ``scenarios/`` folder run here: tariff
-    cost per company in FY``fy+1`` under today's sourcing and, ``with_plan``, the alliance gain
-    over the plan horizon."""
+    """Scenarios side by side: the results table passed in (from a sweep or the store), or
+    else each single-scenario file in the dataset's ``scenarios/`` folder run here through the
+    sweep's stages (report.compare): tariff cost per company in FY``fy+1`` under today's
+    sourcing and, ``with_plan``, the alliance plan's profit, gain and options over its horizon;
+    the change against the base scenario (the ``base`` of a set file in the folder, else the
+    first file)."""
     if results is not None and len(results):
         return {"scenario_results": results.reset_index(drop=True)}
+    from autoalliance.report.compare import compare_scenarios
+
     folder = fp.source_path / "scenarios" if fp.source_path and fp.source_path.is_dir() \
         else None
     if folder is None or not folder.is_dir():
         raise StageUnavailable("no scenario results and no scenarios/ folder in the dataset: "
                                "run a sweep (autoalliance sweep) and report on its run")
-    rows = []
+    fps, bases = {}, []
     for file in sorted(folder.glob("*.yaml")):
         try:
             ss = load_scenarios(file)
         except Exception:
             continue
         if len(ss.scenarios) != 1:
-            continue  # a set: its members have their own files
+            bases.append(getattr(ss.base, "name", ss.base))  # a set: its members have their own files
+            continue
         sc = ss.scenarios[0]
-        f = apply_scenario(fp, sc, ss.origins)
-        by = summarise(exposure(f, [fy + 1]), "company").set_index("company")
-        row = {"scenario": sc.name}
-        for company, v in by["tariff_cost_usd"].items():
-            row[f"tariff_cost_fy{fy + 1}_{company}_usd"] = float(v)
-        if with_plan:
-            try:
-                row["alliance_gain_usd"] = plan_gain(f)
-            except StageUnavailable:
-                row["alliance_gain_usd"] = float("nan")
-        rows.append(row)
-    if not rows:
+        fps[sc.name] = apply_scenario(fp, sc, ss.origins)
+    if not fps:
         raise StageUnavailable(f"no single-scenario files in {folder}")
-    return {"scenario_results": pd.DataFrame(rows)}
+    base = next((b for b in bases if b in fps), next(iter(fps)))
+    settings = Settings(fiscal_years=[fy + 1]).for_dataset(fp)
+    try:
+        cmp_ = compare_scenarios(fps, base, settings=settings, with_plan=with_plan)
+    except Exception as e:  # a plan that cannot be made in one scenario: exposure only
+        if not with_plan:
+            raise
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        cmp_ = compare_scenarios(fps, base, settings=settings, with_plan=False)
+        cmp_.grid.attrs["note"] = f"plan left out: {first}"
+    g = cmp_.grid
+    rows = []
+    for name in cmp_.scenarios:
+        t = g[g["scenario"] == name]
+        row = {"scenario": name}
+        for r in t[t["kpi"].eq("tariff_cost_usd") & t["company"].ne("alliance")].itertuples():
+            row[f"tariff_cost_fy{fy + 1}_{r.company}_usd"] = float(r.value)
+        gain = t[t["kpi"].eq("alliance_gain_usd") & t["company"].eq("alliance")]
+        if with_plan:
+            row["alliance_gain_usd"] = float(gain["value"].iloc[0]) if len(gain) else \
+                float("nan")
+        rows.append(row)
+    opts = cmp_.options.assign(**{k: cmp_.options[k].map(";".join)
+                                  for k in ("options_taken", "added", "dropped")})
+    return {"scenario_results": pd.DataFrame(rows),
+            "scenario_compare": g.assign(base=cmp_.base),
+            "scenario_options": opts}
 
 
 def plan_gain(fp: Footprint) -> float:
