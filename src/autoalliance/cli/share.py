@@ -78,6 +78,32 @@ def register(app: typer.Typer) -> None:
                                     {"lump_sum_$M": m}))
             console.print(fees.message, highlight=False)
 
+    def _print_thresholds(thr) -> None:
+        import pandas as pd
+
+        t = thr.table()
+        if len(t):
+            def val(r):
+                if r["lever"].startswith("tariff:"):
+                    return f"{r['today']:.1%} -> {r['value']:.1%}"
+                if r["lever"] == "demand":
+                    return f"{r['value']:.1%} of today's"
+                return f"{r['today']:,.1f} -> {r['value']:,.1f}"
+            shown = pd.DataFrame({"lever": t["lever"], "partner": t["partner"],
+                                  "break_even": t.apply(val, axis=1),
+                                  "factor": t["factor"].map(lambda v: f"{v:.4f}"),
+                                  "note": t["jump"].map(lambda j: "gain jumps across 0"
+                                                        if j else "")})
+            console.print(table("Break-even thresholds of the recommended deal (options, "
+                                "tooling and fees fixed; production and standalone plans "
+                                "re-solved): where each partner's gain crosses zero", shown,
+                                {}))
+        nf = thr.none_found()
+        for r in nf.itertuples(index=False):
+            console.print(f"{r.lever}: {r.partner} gains over the whole range searched "
+                          f"(factor {r.factor_min:g} to {r.factor_max:g}; smallest gain "
+                          f"{money(r.min_gain_usd)} USD).", highlight=False)
+
     def _share_game(file: Path, rule: str, how, out: Path | None) -> None:
         import pandas as pd
 
@@ -141,6 +167,13 @@ def register(app: typer.Typer) -> None:
                   None, "--game", help="Split a game given as coalition values (a JSON file: "
                   "what share --json writes, or {\"players\", \"values\"}) instead of "
                   "solving the dataset's plans", dir_okay=False),
+              with_thresholds: bool = typer.Option(
+                  False, "--thresholds", help="Also find, for the recommended deal held fixed, "
+                  "the yen rate, each origin's tariff rate and the demand level at which each "
+                  "partner's gain crosses zero (re-solves; minutes)", metavar=""),
+              lever: list[str] = typer.Option(
+                  [], "--lever", help="With --thresholds: only this lever (fx:JPY, "
+                  "tariff:JP, demand, ...); repeatable"),
               fmt: Format = FormatOpt, out: Path | None = OutOpt,
               scenario: str | None = ScenarioOpt,
               json_out: bool = JsonOpt):
@@ -168,10 +201,31 @@ def register(app: typer.Typer) -> None:
                               "gain_usd": res.gain.to_numpy()})
         total_gain = alloc["gain_usd"].sum()
         alloc["share_of_gain"] = alloc["gain_usd"] / total_gain if total_gain else float("nan")
-        write_tables(out, {"split": alloc, "coalitions": res.coalition_values,
-                           "fees": res.fees.fees, "lump_sums": res.fees.lump_sums})
+        thr = None
+        if with_thresholds:
+            from autoalliance.scenarios.deal import deal_from_share
+            from autoalliance.scenarios.thresholds import levers, thresholds
+
+            known = [lv.name for lv in levers(fp, res.partners)]
+            bad = [x for x in lever if x not in known]
+            if bad:
+                raise typer.BadParameter(f"unknown lever {bad[0]!r}; this dataset's levers: "
+                                         f"{', '.join(known)}", param_hint="--lever")
+            with progress_status("re-solving the fixed deal for break-even thresholds"):
+                thr = thresholds(fp, deal_from_share(res),
+                                 Settings(horizon=_horizon(horizon)), only=lever or None)
+        tables = {"split": alloc, "coalitions": res.coalition_values,
+                  "fees": res.fees.fees, "lump_sums": res.fees.lump_sums}
+        if thr is not None:
+            tables["thresholds"] = thr.table()
+        write_tables(out, tables)
         if how is Format.json:
-            print_json(res.to_dict())
+            d = res.to_dict()
+            if thr is not None:
+                d["thresholds"] = {"tolerance_usd": thr.tolerance_usd,
+                                   "found": thr.table().to_dict("records"),
+                                   "none_found": thr.none_found().to_dict("records")}
+            print_json(d)
             return
         if how is Format.csv:
             print_csv(alloc)
@@ -180,6 +234,8 @@ def register(app: typer.Typer) -> None:
         if res.recommendation is not None:
             _print_recommended(res.recommendation, res.recommended_fees,
                                rule is Rule.recommended)
+            if thr is not None:
+                _print_thresholds(thr)
             if rule is Rule.recommended:
                 return
             console.rule(f"{rule.value} split (not the recommended one)")

@@ -289,23 +289,47 @@ class PlanInstance:
                     self.warnings.append(text)
 
     def solve(self, coalition=None, floors: dict[str, float] | None = None,
-              warm: bool = True) -> tuple[str, Solution]:
+              warm: bool = True, fixed: dict[str, dict[str, float]] | None = None) \
+            -> tuple[str, Solution]:
         """Solve for ``coalition`` (default: every company of the instance) with
-        individual-rationality ``floors`` (USD by company; none by default).
+        individual-rationality ``floors`` (USD by company; none by default). ``fixed`` holds
+        columns of one-dimensional families at a value (``{"option": {name: 1.0}, "tooling":
+        {tool: 0.0}}``): a deal's commitments, with the rest re-optimised.
 
         Returns the solver's status (``optimal``, ``infeasible``, ...) and the solution (values
         outside the coalition are zero)."""
         with self.lock:
-            return self._solve(coalition, floors, warm)
+            return self._solve(coalition, floors, warm, fixed)
 
-    def _solve(self, coalition, floors, warm) -> tuple[str, Solution]:
+    def _fix(self, lb: np.ndarray, ub: np.ndarray, fixed) -> None:
+        for family, values in (fixed or {}).items():
+            var = self.parts.get(family)
+            if var is None or var.ndim != 1:
+                raise ValueError(f"cannot fix {family!r}: not a one-dimensional family of "
+                                 "the model")
+            labels = pd.Index(var.coords[var.dims[0]].values)
+            at = labels.get_indexer(list(values))
+            if (at < 0).any():
+                bad = [k for k, i in zip(values, at) if i < 0]
+                raise ValueError(f"cannot fix {family} {bad[0]!r}: not in the model")
+            cols = self._cols[family][at]
+            v = np.array(list(values.values()), dtype=float)
+            ok = cols >= 0
+            # a column a coalition fixed at zero stays zero
+            lb[cols[ok]] = np.minimum(v[ok], ub[cols[ok]])
+            ub[cols[ok]] = lb[cols[ok]]
+
+    def _solve(self, coalition, floors, warm, fixed=None) -> tuple[str, Solution]:
         import highspy
 
         memo = (None if coalition is None else tuple(sorted(coalition)),
-                None if not floors else tuple(sorted(floors.items())))
+                None if not floors else tuple(sorted(floors.items())),
+                None if not fixed else tuple((k, tuple(sorted(v.items())))
+                                             for k, v in sorted(fixed.items())))
         if warm and memo in self._memo:  # solved before on these numbers: the same answer
             return self._memo[memo]
         lb, ub, live = self._coalition_bounds(coalition)
+        self._fix(lb, ub, fixed)
         lo = np.where(live, self.base.row_lo, -np.inf)
         hi = np.where(live, self.base.row_hi, np.inf)
         if floors:
