@@ -45,6 +45,7 @@ def register(app: typer.Typer) -> None:
         print_json,
         print_warnings,
         progress_status,
+        records,
         table,
         with_scenario,
         write_tables,
@@ -81,11 +82,14 @@ def register(app: typer.Typer) -> None:
         with progress_status(f"solving the {mode.value} plan"):
             res = run(fp, mode=mode.value, horizon=_horizon(horizon), partners=who)
         print_warnings(res.warnings)
+        from autoalliance.report.landed import landed_cost
+
+        landed = landed_cost(fp, res)
         write_tables(out, {"companies": res.companies, "options": res.options,
                            "tooling": res.tooling, "utilisation": res.utilisation,
-                           "moves": res.moves})
+                           "moves": res.moves, "landed": landed})
         if how is Format.json:
-            print_json(res.to_dict())
+            print_json(res.to_dict() | {"landed_cost": records(landed)})
             return
         if how is Format.csv:
             print_csv(res.companies)
@@ -133,3 +137,21 @@ def register(app: typer.Typer) -> None:
             console.print(table(f"What moved from today's sourcing (units over FY{lo}-FY{hi})",
                                 mv, {c: (lambda v: f"{v:,.0f}") for c in
                                      ("today_units", "plan_units", "change_units")}))
+        moved = set(res.moves.loc[res.moves["fiscal_year"] == hi, "nameplate"])
+        lc = landed[landed["nameplate"].isin(moved)]
+        if len(lc):
+            from autoalliance.report.data import labels
+
+            names = labels(fp)
+            lc = lc.assign(**{k: lc[k].map(lambda v, k=k: names[k].get(v, v))
+                              for k in ("company", "nameplate", "plant")})
+            cols = {"case": "case", "company": "company", "nameplate": "nameplate",
+                    "plant": "plant", "units": "units", "price_usd": "price",
+                    "variable_cost_usd": "variable cost", "logistics_usd": "logistics",
+                    "duty_usd": "duty", "offset_usd": "offset", "fees_usd": "fees",
+                    "margin_usd": "margin"}
+            num = lambda v: f"{v + 0.0:,.0f}"  # noqa: E731
+            console.print(table(f"Landed cost of the nameplates that move, FY{hi} (USD a unit: "
+                                "price - variable cost - logistics - duty + offset - fees = "
+                                "margin)", lc[list(cols)].rename(columns=cols),
+                                {c: num for c in list(cols.values())[4:]}))

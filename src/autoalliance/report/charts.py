@@ -227,6 +227,40 @@ def gain_split(rd: ReportData) -> go.Figure | None:
     return fig
 
 
+WATERFALL_STEPS = [("price_usd", "price", "absolute", 1), ("variable_cost_usd", "variable cost",
+                                                            "relative", -1),
+                   ("logistics_usd", "logistics", "relative", -1),
+                   ("duty_usd", "duty", "relative", -1), ("offset_usd", "offset", "relative", 1),
+                   ("fees_usd", "fees", "relative", -1),
+                   ("margin_usd", "margin", "total", 1)]
+
+
+def landed_cost(rd: ReportData) -> go.Figure | None:
+    """Landed cost per unit of the lanes behind the plan's largest moves, today against the
+    plan: price − variable cost − logistics − duty + offset − fees = margin (USD a unit)."""
+    if not rd.has("landed_decisive"):
+        return None
+    t = rd.tables["landed_decisive"]
+    fig = go.Figure()
+    for r in t.to_dict(orient="records"):
+        lane = (f"{name(rd, 'nameplate', r['nameplate'])}<br>{name(rd, 'plant', r['plant'])}"
+                f"<br>({r['case']}, {r['units']:,.0f} units)")
+        fig.add_waterfall(
+            x=[[lane] * len(WATERFALL_STEPS), [s[1] for s in WATERFALL_STEPS]],
+            y=[0.0 if s[2] == "total" else s[3] * float(r[s[0]]) for s in WATERFALL_STEPS],
+            measure=[s[2] for s in WATERFALL_STEPS], name=lane.replace("<br>", " · "),
+            showlegend=False, connector=dict(line=dict(color="#bbb", width=1)),
+            increasing=dict(marker_color="#6c8e3b"), decreasing=dict(marker_color="#c8102e"),
+            totals=dict(marker_color="#1f3b73" if r["case"] == "plan" else "#8a8a8a"),
+            hovertemplate="%{x}<br>%{y:$,.0f} a unit<extra></extra>")
+    fig.update_layout(title=f"Landed cost per unit, FY{int(t['fiscal_year'].iloc[0])}: the "
+                      "plan's largest moves, today against the plan (USD a unit)",
+                      yaxis_title="USD a unit", height=560, waterfallgap=0.15,
+                      **{**LAYOUT, "margin": dict(l=60, r=30, t=60, b=190)})
+    fig.update_xaxes(tickangle=-90, tickfont=dict(size=10))
+    return fig
+
+
 def scenario_distributions(rd: ReportData) -> go.Figure | None:
     """Each scenario's alliance gain and per-company numbers, one labelled row per scenario
     (readable in print: the scenario names are the axis)."""
@@ -290,6 +324,7 @@ SECTIONS = [
      lambda rd: sankey(_plan_flows(rd), "Flows in the alliance plan (units, last year of the "
                        f"horizon; the {TOP_NAMEPLATES} largest nameplates): nameplate → plant → "
                        "market", rd)),
+    ("landed-cost", "Landed cost: today against the plan", "plan", landed_cost),
     ("gain-split", "The alliance gain and its split", "sharing", gain_split),
     ("scenarios", "Scenario distributions", "scenarios", scenario_distributions),
     ("tornado", "Sensitivity of the alliance gain (tornado)", "sensitivity", tornado),

@@ -53,6 +53,11 @@ def plan_tables(fp: Footprint, cache: dict | None = None) -> dict[str, pd.DataFr
             out[f"plan_{name}"] = t
     if not out:
         raise StageUnavailable("the planner returned no tables")
+    from autoalliance.report.landed import decisive, landed_cost
+
+    lc = landed_cost(fp, res)
+    out["landed_cost"] = lc
+    out["landed_decisive"] = decisive(lc, _frame(res, "moves"))
     return out
 
 
