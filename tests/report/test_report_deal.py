@@ -31,3 +31,25 @@ def test_report_summary_shows_the_recommended_deal_of_share(tmp_path):
     want = {f["instrument"]: f["fee_usd"] for f in rec["fee_schedule"]["fees"]}
     got = dict(zip(fees["instrument"], fees["fee_usd"]))
     assert {k: got[k] for k in want} == pytest.approx(want)
+
+
+def test_report_shows_the_break_even_thresholds(tmp_path):
+    import pandas as pd
+
+    from autoalliance.report.html import deal_thresholds
+
+    fp = tiny_alliance(tmp_path / "ta")
+    rd = build(fp, stages=("exposure",))
+    rd.tables["deal_thresholds"] = pd.DataFrame([
+        {"lever": "demand", "partner": "alpha", "factor": 0.9087, "value": 0.9087, "today": 1.0,
+         "gain_below_usd": 0.0, "gain_above_usd": 0.0, "jump": False},
+        {"lever": "tariff:JP", "partner": "beta", "factor": 3.177, "value": 0.47655,
+         "today": 0.15, "gain_below_usd": 0.0, "gain_above_usd": 0.0, "jump": False}])
+    rd.tables["deal_no_threshold"] = pd.DataFrame([
+        {"lever": "fx:JPY", "partner": "beta", "factor_min": 0.45, "factor_max": 2.2,
+         "min_gain_usd": 1e6}])
+    out = deal_thresholds(rd)
+    assert "90.9% of today's" in out and "15.0% &rarr; 47.7%" in out
+    assert "Alpha Motor" in out and "factor 0.45 to 2.2" in out
+    html = write_html(rd, tmp_path / "r.html").read_text()
+    assert "id='summary-thresholds'" in html

@@ -63,6 +63,12 @@ def _dataset_for(sset, dataset: Path | None):
     return load_footprint(None)
 
 
+DealOpt = typer.Option(False, "--deal", metavar="", help="Evaluate the recommended deal (share's "
+                       "options, tooling and fees, fixed today) in each future: per partner "
+                       "the probability of ending above standalone, expected gain, 5% worst "
+                       "case; and the deal with lump sums re-chosen for the worst partner")
+
+
 def _settings(sset, stages: str | None):
     from autoalliance.scenarios.sweep import resolve_settings
 
@@ -222,6 +228,49 @@ def _compare_cmd(store, scenario_set, base, with_regret, how, out, dataset):
         console.print(table(f"Options taken (added/dropped against {c.base})", opts, {}))
 
 
+def _deal_risk(fp, futures, sset, how, out, where: str, head: dict) -> None:
+    """Print or write the fixed recommended deal over ``futures`` (``--deal``)."""
+    from autoalliance.cli.output import (
+        Format,
+        console,
+        money,
+        print_csv,
+        print_json,
+        progress_status,
+        table,
+        write_tables,
+    )
+    from autoalliance.scenarios.deal import deal_from_share, deal_risk
+    from autoalliance.settings import Settings
+    from autoalliance.sharing.alliance import share
+
+    settings = Settings(horizon=sset.spec.horizon)
+    with progress_status(f"the recommended deal over {len(futures)} futures"):
+        signed = deal_from_share(share(fp, settings=settings))
+        risk = deal_risk(fp, signed, futures, settings=settings, origins=sset.origins)
+    write_tables(out, {"deal_summary": risk.summary, "deal_outcomes": risk.outcomes})
+    if how is Format.json:
+        print_json(head | {"deal": risk.to_dict()})
+        return
+    if how is Format.csv:
+        print_csv(risk.summary)
+        return
+    m = lambda v: money(v, 1e6, "")  # noqa: E731
+    shown = risk.summary.rename(columns={"expected_gain_usd": "expected_gain_$M",
+                                         "p05_gain_usd": "p05_gain_$M"})
+    console.print(table(f"The recommended deal ({signed.rule}) signed today, over {where}: "
+                        "options, tooling and fees fixed, production re-planned (USD "
+                        "millions)", shown, {"p_gain": lambda v: f"{v:.0%}",
+                                             "expected_gain_$M": m, "p05_gain_$M": m}))
+    j = risk.joint.set_index("deal")["worst_partner_p_gain"]
+    joint = risk.joint.set_index("deal")["expected_joint_gain_usd"]
+    console.print(f"Worst partner's probability of gaining: {j['recommended']:.0%} as signed, "
+                  f"{j['max_min_probability']:.0%} with lump sums "
+                  "re-chosen for it; expected joint gain "
+                  f"{money(joint['recommended'])} USD either way "
+                  "(lump sums are transfers).", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("scenarios")
     @handles_errors
@@ -376,10 +425,12 @@ def register(app: typer.Typer) -> None:
                    workers: int = WorkersOpt, cluster: str | None = ClusterOpt,
                    resume: bool = ResumeOpt, store: Path | None = StoreOpt,
                    dataset: Path | None = DatasetOpt, stages: str | None = StagesOpt,
+                   deal: bool = DealOpt,
                    fmt: Format = FormatOpt, out: Path | None = OutOpt,
                    json_out: bool = JsonOpt):
         """Sample futures (tariff regime by quarter, FX random walk, demand) and report each
-        company's duty, profit and alliance gain as quantiles; runs go to the store."""
+        company's duty, profit and alliance gain as quantiles; runs go to the store. With
+        --deal: the recommended deal signed today, evaluated in each future."""
         from autoalliance.scenarios import load_scenarios
         from autoalliance.scenarios.montecarlo import montecarlo_label, run_montecarlo
         from autoalliance.scenarios.store import Store
@@ -392,6 +443,13 @@ def register(app: typer.Typer) -> None:
                                    if v is not None})
         fp = _dataset_for(sset, dataset)
         label = montecarlo_label(sset, mc)
+        if deal:
+            from autoalliance.scenarios.montecarlo import sample_scenarios
+
+            _deal_risk(fp, sample_scenarios(fp, sset, mc), sset, mode(fmt, json_out), out,
+                       f"{mc.samples} Monte Carlo samples, seed {mc.seed}",
+                       {"scenario_set": label, "samples": mc.samples, "seed": mc.seed})
+            return
 
         def estimate(per, remaining):
             eta = per * remaining / max(1, workers)
@@ -435,10 +493,12 @@ def register(app: typer.Typer) -> None:
                                                    "--tail"),
                tail: float = typer.Option(0.2, "--tail", help="CVaR: share of probability in "
                                           "the worst tail (0.2 = worst 20%)"),
-               dataset: Path | None = DatasetOpt, fmt: Format = FormatOpt,
+               dataset: Path | None = DatasetOpt, deal: bool = DealOpt,
+               fmt: Format = FormatOpt,
                out: Path | None = OutOpt, json_out: bool = JsonOpt):
         """Two-stage plan (tooling and options now, volumes per scenario) over a scenario set,
-        compared with the plan optimised for the base scenario; regret per scenario."""
+        compared with the plan optimised for the base scenario; regret per scenario. With
+        --deal: the recommended deal signed today, evaluated in each scenario."""
         from autoalliance.scenarios import load_scenarios
         from autoalliance.scenarios.robust import robust_plan
         from autoalliance.settings import Settings
@@ -447,6 +507,11 @@ def register(app: typer.Typer) -> None:
         if subset:
             sset = sset.subset(subset)
         fp = _dataset_for(sset, dataset)
+        if deal:
+            _deal_risk(fp, sset.scenarios, sset, mode(fmt, json_out), out,
+                       f"the {len(sset.scenarios)} scenarios of {sset.name} (equally likely)",
+                       {"scenario_set": sset.name})
+            return
         base = sset.base if sset.base in sset.scenarios else sset.scenarios[0]
         with progress_status(f"two-stage plan over {len(sset.scenarios)} scenarios"):
             res = robust_plan(fp, sset.scenarios, base=base, objective=objective.value,

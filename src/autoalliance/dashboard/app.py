@@ -301,13 +301,16 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
         do_plan = st.checkbox("Plan and share (solves the alliance game)", value=False)
         do_sens = st.checkbox("Sensitivity tornado (slow: two plans per input)", value=False,
                               disabled=not do_plan)
+        do_thr = st.checkbox("Break-even thresholds of the recommended deal (slow: re-solves "
+                             "per lever)", value=False, disabled=not do_plan)
 
     fp = apply_edits(base, edits, fx_edits, opt_edit)
     caption = changes_caption(edits, fx_edits, opt_edit is not None)
     if caption:
         st.caption(caption)
     stages = ("exposure",) + (("plan", "sharing") if do_plan else ()) + (
-        ("sensitivity",) if do_plan and do_sens else ())
+        ("sensitivity",) if do_plan and do_sens else ()) + (
+        ("thresholds",) if do_plan and do_thr else ())
     key = (fp.content_hash(), int(fy), stages)
     rerun = st.button("Run again", type="secondary")
     # one computation per input state: results kept by the inputs' hash (the last few states)
@@ -358,6 +361,10 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
         if rd.has("recommended_fees"):
             st.caption("Fees (USD a unit) and lump sums that deliver it (USD)")
             st.dataframe(rd.tables["recommended_fees"], hide_index=True)
+    if rd.has("deal_thresholds"):
+        st.caption("Where the recommended deal stops paying: the lever's value (factor x "
+                   "today) at which each partner's gain crosses zero")
+        st.dataframe(rd.tables["deal_thresholds"], hide_index=True)
     if rd.has("plan_options"):
         st.caption("Options in the alliance plan")
         st.dataframe(rd.tables["plan_options"], hide_index=True)

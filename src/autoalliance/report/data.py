@@ -20,7 +20,7 @@ from autoalliance.dataset.footprint import Footprint
 from autoalliance.trade.exposure import current_flows, exposure, exposure_table
 
 #: Stages a report can include, in pipeline order, with what each needs.
-STAGES = ("exposure", "plan", "sharing", "scenarios", "sensitivity")
+STAGES = ("exposure", "plan", "sharing", "scenarios", "sensitivity", "thresholds")
 
 
 @dataclass
@@ -257,6 +257,8 @@ def build(fp: Footprint, fy: int | None = None, stages=STAGES,
                                                    with_plan=rd.has("plan_companies")))
             elif stage == "sensitivity":
                 rd.tables.update(st.sensitivity_tables(fp, rd))
+            elif stage == "thresholds":
+                rd.tables.update(st.threshold_tables(fp))
         except st.StageUnavailable as e:
             rd.notes[stage] = str(e)
     if progress:

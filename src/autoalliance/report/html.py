@@ -129,6 +129,8 @@ def summary(rd: ReportData) -> str:
                      f"{split} (every partner at or above its standalone profit).</p>")
     if rd.has("recommended_deal"):
         items.append(recommended_deal(rd))
+    if rd.has("deal_thresholds") or rd.has("deal_no_threshold"):
+        items.append(deal_thresholds(rd))
     if rd.has("gain_split"):
         gs = rd.tables["gain_split"]
         piv = gs.pivot_table(index="company", columns="method", values="gain_share_usd")
@@ -248,7 +250,7 @@ def scenario_grid(rd: ReportData) -> str:
                                        + [f"drops {_name(rd, 'option', x)}" for x in dropped])
                            + "</li>")
         opts = (f"<p>Options against the base ({html.escape(base)}):</p><ul>{''.join(lis)}</ul>"
-                if lis else f"<p>Every scenario's plan takes the base's options.</p>")
+                if lis else "<p>Every scenario's plan takes the base's options.</p>")
     return ("<section id='sec-compare'><h2 id='compare'>Scenarios side by side</h2>"
             f"<table id='compare-table'><tr><th>KPI</th>{head}</tr>{''.join(body)}</table>"
             f"<p class='meta'>USD millions (options: a count); under each figure its change "
@@ -256,6 +258,30 @@ def scenario_grid(rd: ReportData) -> str:
             "profit, gain and options in the alliance plan over its horizon (the gain of a "
             "partner: its profit in the plan less its standalone profit).</p>"
             f"{opts}</section>")
+
+
+def deal_thresholds(rd: ReportData) -> str:
+    """Where the recommended deal stops paying each partner (one lever at a time)."""
+    t = rd.tables.get("deal_thresholds", pd.DataFrame())
+
+    def val(r) -> str:
+        if str(r.lever).startswith("tariff:"):
+            return f"{r.today:.1%} &rarr; {r.value:.1%}"
+        if r.lever == "demand":
+            return f"{r.value:.1%} of today's"
+        return f"{r.today:,.1f} &rarr; {r.value:,.1f}"
+    rows = "".join(f"<tr><td>{html.escape(str(r.lever))}</td><td>"
+                   f"{_name(rd, 'company', r.partner)}</td><td>{val(r)}</td>"
+                   f"<td>{'gain jumps across 0' if r.jump else ''}</td></tr>"
+                   for r in t.itertuples(index=False))
+    nf = rd.tables.get("deal_no_threshold", pd.DataFrame())
+    never = "".join(f"<li>{html.escape(str(r.lever))}: {_name(rd, 'company', r.partner)} gains "
+                    f"over the whole range searched (factor {r.factor_min:g} to "
+                    f"{r.factor_max:g})</li>" for r in nf.itertuples(index=False))
+    return ("<p id='summary-thresholds'>Where the recommended deal stops paying (its options, "
+            "tooling and fees fixed; one lever at a time):</p><table id='summary-thresholds-"
+            "table'><tr><th>lever</th><th>partner</th><th>break-even</th><th></th></tr>"
+            + rows + "</table>" + (f"<ul>{never}</ul>" if never else ""))
 
 
 def calibration(rd: ReportData) -> str:

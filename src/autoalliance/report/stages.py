@@ -18,7 +18,6 @@ from autoalliance.scenarios import apply_scenario, load_scenarios
 from autoalliance.settings import Settings
 from autoalliance.sharing.alliance import alliance_game as sharing_game
 from autoalliance.sharing.recommend import recommended_allocation
-from autoalliance.trade.exposure import exposure, summarise
 
 
 class StageUnavailable(Exception):
@@ -114,6 +113,24 @@ def _as_dict(alloc, players) -> dict[str, float]:
     if isinstance(alloc, dict):
         return {str(k): float(v) for k, v in alloc.items()}
     return dict(zip(players, (float(v) for v in alloc)))
+
+
+def threshold_tables(fp: Footprint) -> dict[str, pd.DataFrame]:
+    """Break-even thresholds of the recommended deal held fixed (``share --thresholds``): per
+    lever and partner the factor and value where its gain crosses zero (``deal_thresholds``)."""
+    from autoalliance.scenarios.deal import deal_from_share
+    from autoalliance.scenarios.thresholds import thresholds
+    from autoalliance.sharing.alliance import share
+
+    try:
+        settings = Settings().for_dataset(fp)
+        res = thresholds(fp, deal_from_share(share(fp, "recommended", settings=settings)),
+                         settings)
+    except Exception as e:
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise StageUnavailable(f"the break-even search could not run: {first}") from None
+    return {"deal_thresholds": res.table().drop(columns=["what"]),
+            "deal_no_threshold": res.none_found()}
 
 
 def split_table(game) -> pd.DataFrame:
