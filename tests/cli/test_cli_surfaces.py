@@ -166,3 +166,260 @@ def test_report_of_a_sweep_run_and_a_monte_carlo_run(tmp_path):
     # a year the run does not hold is named with the ones it does
     bad = runner.invoke(app, ["report", key, "--store", str(store), "--fy", "2030"])
     assert bad.exit_code == 2 and "has exposure for FY2025, not FY2030" in bad.output
+
+
+# ---------------------------------------------------------------- 3. --cluster
+
+def _silent_server():
+    """A local socket that accepts every connection and never answers."""
+    import socket
+    import threading
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    held = []
+
+    def accept():
+        while True:
+            try:
+                held.append(srv.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    return srv, held
+
+
+def _scenario_set(tmp_path, n=2):
+    data = write_tables(tiny_tables(), tmp_path / "ds")
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump({"set": "s", "stages": ["exposure"], "montecarlo":
+                                 {"samples": 2, "start": "2025-10-01", "quarters": 1},
+                                 "scenarios": [{"name": f"a{i}"} for i in range(n)]}))
+    return data, f
+
+
+def test_cluster_that_accepts_and_never_answers_times_out(tmp_path):
+    import time
+
+    data, f = _scenario_set(tmp_path)
+    srv, held = _silent_server()
+    port = srv.getsockname()[1]
+    try:
+        for cmd in ("sweep", "montecarlo"):
+            t0 = time.monotonic()
+            res = runner.invoke(app, [cmd, str(f), "--dataset", str(data), "--store",
+                                      str(tmp_path / "r.duckdb"), "--cluster",
+                                      f"tcp://127.0.0.1:{port}", "--cluster-timeout", "1.5"])
+            took = time.monotonic() - t0
+            assert res.exit_code == 2, res.output
+            text = " ".join(res.output.split())
+            assert (f"the address tcp://127.0.0.1:{port} accepted the connection but no Dask "
+                    "scheduler answered within 1.5 s (--cluster-timeout sets the wait)") in text
+            assert took < 30, took
+        assert held  # the connection was made: the wait was for the answer
+        assert Store(tmp_path / "r.duckdb").runs().empty
+    finally:
+        srv.close()
+
+
+def test_cluster_addresses_refused_before_any_work(tmp_path):
+    data, f = _scenario_set(tmp_path)
+    cases = {
+        "tls://127.0.0.1:8786": "tls:// needs client certificates",
+        "ucx://10.0.0.5:8786": "ucx:// needs UCX (ucx-py)",
+        "ws://h:1": "ws:// (websocket) is not supported",
+        "inproc://x/1/2": "inproc:// reaches only a scheduler inside this process",
+        "gopher://h:1": "unknown scheme gopher://",
+        "tcp://h:99999": "port 99999 is outside 1 to 65535",
+        "tcp://h:0": "port 0 is outside 1 to 65535",
+        "tcp://h": "expected tcp://HOST:PORT",
+        "tcp://:8786": "expected tcp://HOST:PORT",
+    }
+    for addr, want in cases.items():
+        res = runner.invoke(app, ["sweep", str(f), "--dataset", str(data), "--store",
+                                  str(tmp_path / "r.duckdb"), "--cluster", addr])
+        assert res.exit_code == 2, (addr, res.output)
+        assert want in " ".join(res.output.split()), (addr, res.output)
+        assert f"--cluster {addr}:" in " ".join(res.output.split())
+    for bad in ("0", "-1", "nan", "3601"):
+        res = runner.invoke(app, ["sweep", str(f), "--dataset", str(data), "--cluster",
+                                  "tcp://127.0.0.1:1", "--cluster-timeout", bad])
+        assert res.exit_code == 2 and "must be more than 0 and at most 3600 seconds" in \
+            " ".join(res.output.split()), (bad, res.output)
+    refused = runner.invoke(app, ["sweep", str(f), "--dataset", str(data), "--store",
+                                  str(tmp_path / "r.duckdb"), "--cluster", "tcp://127.0.0.1:1"])
+    assert refused.exit_code == 2 and "cannot reach the Dask scheduler at tcp://127.0.0.1:1: " \
+        "Connection refused" in " ".join(refused.output.split())
+    assert not (tmp_path / "r.duckdb").exists() or Store(tmp_path / "r.duckdb").runs().empty
+
+
+SCHEDULER = """
+import sys, time, distributed
+c = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                             protocol="tcp://", dashboard_address=None)
+print(c.scheduler_address, flush=True)
+while True:
+    time.sleep(1)
+"""
+
+
+def test_a_scheduler_lost_mid_sweep_keeps_the_runs_finished_before(tmp_path, monkeypatch):
+    import signal
+    import subprocess
+    import sys
+
+    import pytest
+
+    pytest.importorskip("distributed")
+    data, f = _scenario_set(tmp_path, n=12)
+    proc = subprocess.Popen([sys.executable, "-c", SCHEDULER], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        addr = proc.stdout.readline().strip()
+        assert addr.startswith("tcp://")
+        written = []
+        real = Store.write
+
+        def write_then_kill(self, rec):
+            real(self, rec)
+            written.append(rec.run_key)
+            if len(written) == 3:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+
+        monkeypatch.setattr(Store, "write", write_then_kill)
+        res = runner.invoke(app, ["sweep", str(f), "--dataset", str(data), "--store",
+                                  str(tmp_path / "r.duckdb"), "--cluster", addr,
+                                  "--cluster-timeout", "10"])
+    finally:
+        proc.kill()
+        proc.wait()
+    monkeypatch.undo()
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2, res.output
+    n = len(written)
+    assert n >= 3
+    assert f"lost the Dask scheduler at {addr} after {n} run(s)" in text
+    assert "the runs finished before are in the store: run again with --resume" in text
+    stored = Store(tmp_path / "r.duckdb").runs()
+    assert sorted(stored["run_key"]) == sorted(written) and stored["status"].eq("ok").all()
+
+
+# ---------------------------------------------------------------- 6. serve
+
+def test_serve_refuses_bad_ports_and_hosts_with_one_line():
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    try:
+        cases = {
+            ("--port", "-1"): "--port -1: outside 0 to 65535 (0: any free port)",
+            ("--port", "99999", "--token", "t"): "--port 99999: outside 0 to 65535",
+            ("--port", "65536"): "--port 65536: outside 0 to 65535",
+            ("--host", "no such host.invalid"): "--host 'no such host.invalid': not a host "
+                                                "name or IP address",
+            ("--host", "nosuchhost.invalid"): "--host 'nosuchhost.invalid': cannot be resolved",
+            ("--host", "192.0.2.1", "--token", "t"): "--host 192.0.2.1: not an address of "
+                                                     "this machine",
+            ("--port", str(port)): f"port {port} on 127.0.0.1 is already in use",
+            ("--port", str(port), "--token", "t"): f"port {port} on 127.0.0.1 is already in "
+                                                   "use",
+        }
+        for args, want in cases.items():
+            res = runner.invoke(app, ["serve", *args])
+            assert res.exit_code == 2, (args, res.output)
+            text = " ".join(res.output.split())
+            assert want in text and "Traceback" not in res.output, (args, res.output)
+            assert res.output.strip().startswith("error:")
+    finally:
+        taken.close()
+
+
+def test_serve_says_the_port_it_really_listens_on(tmp_path):
+    import os
+    import re
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "AUTOALLIANCE_TOKEN": "t0k3n"}
+    proc = subprocess.Popen([sys.executable, "-m", "autoalliance.cli.main", "serve",
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, start_new_session=True)
+    try:
+        line = proc.stdout.readline()
+        m = re.search(r"on 127\.0\.0\.1:(\d+) \(token required\): http://127\.0\.0\.1:(\d+)/",
+                      line)
+        assert m and m.group(1) == m.group(2), line
+        port = int(m.group(1))
+        assert port != 0
+        deadline = time.monotonic() + 30
+        while True:  # the proxy listens on exactly that port (bound before the line)
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "nothing listens on the printed port"
+                time.sleep(0.2)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+# ---------------------------------------------------------------- 4. numeric flags
+
+def test_numeric_flags_bounded_as_the_scenario_file_bounds_them(tmp_path):
+    import time
+
+    from autoalliance.cli.bounds import cores
+
+    data, f = _scenario_set(tmp_path)
+    store = str(tmp_path / "r.duckdb")
+    mc = ["montecarlo", str(f), "--dataset", str(data), "--store", store]
+    cases = [
+        (mc + ["--samples", "1000000000"], "--samples 1,000,000,000 is above 100,000, the most "
+                                           "it takes (as montecarlo.samples in a scenario file)"),
+        (mc + ["--samples", "100001"], "--samples 100,001 is above 100,000"),
+        (mc + ["--samples", "0"], "--samples 0 is below 1, the least it takes"),
+        (mc + ["--seed", "-1"], "--seed -1 is below 0, the least it takes (as montecarlo.seed"),
+        (mc + ["--seed", str(10**18 + 1)], "--seed 1,000,000,000,000,000,001 is above "
+                                           "1,000,000,000,000,000,000"),
+        (mc + ["--workers", "0"], "--workers 0 is below 1"),
+        (["sweep", str(f), "--dataset", str(data), "--workers", "-3"], "--workers -3 is below 1"),
+        (["runs", "--store", store, "--limit", "0"], "--limit 0 is below 1"),
+        (["exposure", str(data), "--fy", "1999"], "--fy 1999 is below 2000"),
+        (["report", str(data), "--fy", "2101"], "--fy 2101 is above 2100"),
+        (["plan", str(data), "--horizon", "2026-9999"], "--horizon 9999 is above 2100"),
+        (["synth", "--out", str(tmp_path / "s"), "--seed", "-5"], "--seed -5 is below 0"),
+        (["synth", "--out", str(tmp_path / "s"), "--first-year", "2099", "--years", "3"],
+         "--years 3 is above 2, the most it takes (from --first-year 2099 to FY2100)"),
+        (["robust", str(f), "--dataset", str(data), "--tail", "0"],
+         "--tail 0 must be more than 0 and at most 1"),
+        (["robust", str(f), "--dataset", str(data), "--tail", "1.0000001"],
+         "--tail 1.0000001 must be more than 0 and at most 1"),
+    ]
+    for args, want in cases:
+        t0 = time.monotonic()
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        assert want in " ".join(res.output.split()), (args, res.output)
+        assert time.monotonic() - t0 < 20
+    assert not (tmp_path / "s").exists()
+    # --workers beyond the cores: capped, said so, and the sweep runs
+    many = cores() + 10
+    res = runner.invoke(app, ["sweep", str(f), "--dataset", str(data), "--store", store,
+                              "--workers", str(many), "--json"])
+    assert res.exit_code == 0, res.output
+    assert f"--workers {many}: capped at {cores()}, the cores" in " ".join(res.stderr.split())
+    assert json.loads(res.stdout)["written"] == 2

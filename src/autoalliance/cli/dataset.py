@@ -139,11 +139,14 @@ def register(app: typer.Typer) -> None:
         year."""
         import pandas as pd
 
+        from autoalliance.cli.bounds import FISCAL_YEARS, bounded
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.trade import exposure as run
         from autoalliance.trade.exposure import exposure_table
         from autoalliance.trade.plausibility import demand_warnings, input_warnings
 
+        for y in fy or []:
+            bounded("--fy", y, *FISCAL_YEARS, "a fiscal year the dataset schemas take")
         how = mode(fmt, json_out)
         keys = list(dict.fromkeys(b.value for b in by))
         fp = with_scenario(load_footprint(path), scenario)

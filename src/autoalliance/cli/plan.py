@@ -28,6 +28,10 @@ def _horizon(text: str | None) -> tuple[int, int] | None:
         raise typer.BadParameter(f"expected YEAR-YEAR such as 2026-2030, got {text!r}") from None
     if b < a:
         raise typer.BadParameter(f"the horizon {text} ends before it starts")
+    from autoalliance.cli.bounds import FISCAL_YEARS, bounded
+
+    for y in (a, b):
+        bounded("--horizon", y, *FISCAL_YEARS, "a fiscal year the dataset schemas take")
     return a, b
 
 

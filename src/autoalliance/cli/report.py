@@ -40,8 +40,11 @@ def register(app: typer.Typer) -> None:
                                              help="Print the report's numbers as JSON",
                                              metavar="")):
         """Self-contained HTML report (charts, offline) and/or an Excel workbook."""
+        from autoalliance.cli.bounds import FISCAL_YEARS, bounded
         from autoalliance.report import build, write_html, write_workbook
         from autoalliance.report.source import from_run, is_dataset, resolve
+
+        bounded("--fy", fy, *FISCAL_YEARS, "a fiscal year the dataset schemas take")
 
         if not is_dataset(source):  # a stored run: its numbers, nothing recomputed
             from autoalliance.scenarios.store import Store
@@ -87,10 +90,13 @@ def register(app: typer.Typer) -> None:
                 console.print(f"[green]wrote[/] {p}")
 
     @app.command()
+    @handles_errors
     def serve(host: str = typer.Option("127.0.0.1", "--host",
                                        help="Address to bind; anything but loopback needs a "
                                             "token"),
-              port: int = typer.Option(8501, "--port", help="Port to listen on"),
+              port: int = typer.Option(8501, "--port", help="Port to listen on, 1 to 65535 "
+                                       "(0: any free port; the address printed is the one "
+                                       "listened on)"),
               token: str | None = typer.Option(None, "--token", envvar="AUTOALLIANCE_TOKEN",
                                                   help="Access token (required beyond "
                                                        "localhost; generated when not given)"),

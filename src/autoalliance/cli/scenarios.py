@@ -43,9 +43,32 @@ StoreOpt = typer.Option(None, "--store", help="Results store, a DuckDB file (def
                         "$AUTOALLIANCE_STORE or ./runs.duckdb)")
 DatasetOpt = typer.Option(None, "--dataset", help="Dataset folder or .xlsx (default: the file's "
                           "`dataset`, else the bundled nissan_honda_2025)")
-WorkersOpt = typer.Option(1, "--workers", min=1, help="Local worker processes")
+WorkersOpt = typer.Option(1, "--workers", help="Local worker processes (1 up to the cores; "
+                          "more is capped at the cores, with a warning)")
 ClusterOpt = typer.Option(None, "--cluster", help="Scheduler address of an existing Dask "
                           "cluster (tcp://HOST:PORT); runs there instead of locally")
+ClusterTimeoutOpt = typer.Option(30.0, "--cluster-timeout", metavar="SECONDS",
+                                 help="With --cluster: seconds to wait for the connection, and "
+                                 "again for the scheduler's first answer (more than 0, at most "
+                                 "3600)")
+
+
+def _workers(n: int) -> int:
+    """--workers checked: at least 1, capped at the cores with a warning."""
+    from autoalliance.cli.bounds import workers
+
+    return workers("--workers", n, lambda m: err_console.print(
+        f"[bold yellow]warning:[/] {escape(m)}", highlight=False))
+
+
+def _cluster(cluster: str | None, timeout: float):
+    """The --cluster address checked (scheme, host, port) and given its timeout; None: local."""
+    if cluster is None:
+        return None
+    from autoalliance.scenarios.cluster import ClusterAddress, check_address, check_timeout
+
+    check_address(cluster)
+    return ClusterAddress(cluster, check_timeout(timeout))
 ResumeOpt = typer.Option(False, "--resume", metavar="",
                          help="Skip every run the store already holds")
 StagesOpt = typer.Option(None, "--stages", help="Comma-separated stages (default: the file's, "
@@ -307,7 +330,8 @@ def register(app: typer.Typer) -> None:
     def sweep(file: str = typer.Argument(..., help="Scenario file (YAML) or the name of one in "
                                          "the bundled library (policy_2026)"),
               workers: int = WorkersOpt, cluster: str | None = ClusterOpt,
-              resume: bool = ResumeOpt, store: Path | None = StoreOpt,
+              cluster_timeout: float = ClusterTimeoutOpt, resume: bool = ResumeOpt,
+              store: Path | None = StoreOpt,
               dataset: Path | None = DatasetOpt, stages: str | None = StagesOpt,
               subset: str | None = typer.Option(None, "--set", help="Run only a named set "
                                                    "of the file (its `sets`)"),
@@ -317,6 +341,8 @@ def register(app: typer.Typer) -> None:
         from autoalliance.scenarios import load_scenarios
         from autoalliance.scenarios.store import Store
 
+        cluster = _cluster(cluster, cluster_timeout)
+        workers = _workers(workers)
         sset = load_scenarios(file, dataset=dataset)
         if subset:
             sset = sset.subset(subset)
@@ -350,7 +376,7 @@ def register(app: typer.Typer) -> None:
              scenario_set: str | None = typer.Option(None, "--set", help="Only this set"),
              metric: str = typer.Option("tariff_cost_usd", "--metric", help="Metric compared "
                                         "across scenarios (summed over periods)"),
-             limit: int = typer.Option(50, "--limit", help="Most runs listed"),
+             limit: int = typer.Option(50, "--limit", help="Most runs listed (1 to 1,000,000)"),
              compare: bool = typer.Option(False, "--compare", metavar="",
                                           help="The scenarios of one set side by side: tariff "
                                           "cost per company and fiscal year, profit, alliance "
@@ -372,8 +398,10 @@ def register(app: typer.Typer) -> None:
         (--compare: the scenario × KPI grid against a base scenario)."""
         import pandas as pd
 
+        from autoalliance.cli.bounds import MAX_LIMIT, bounded
         from autoalliance.scenarios.store import Store
 
+        bounded("--limit", limit, 1, MAX_LIMIT)
         st = Store(store)
         if not st.path.exists():
             raise ValueError(f"no results store at {st.path} (run `autoalliance sweep` first)")
@@ -416,14 +444,15 @@ def register(app: typer.Typer) -> None:
     @handles_errors
     def montecarlo(file: str = typer.Argument(..., help="Scenario file with a `montecarlo` "
                                               "section (policy_2026)"),
-                   samples: int | None = typer.Option(None, "--samples", min=1,
-                                                      help="Number of sampled futures "
-                                                      "(default: the file's)"),
+                   samples: int | None = typer.Option(None, "--samples",
+                                                      help="Number of sampled futures, 1 to "
+                                                      "100,000 (default: the file's)"),
                    seed: int | None = typer.Option(None, "--seed", help="Random seed: the same "
-                                                   "seed draws the same futures (default: the "
-                                                   "file's)"),
+                                                   "seed draws the same futures; 0 to 10^18 "
+                                                   "(default: the file's)"),
                    workers: int = WorkersOpt, cluster: str | None = ClusterOpt,
-                   resume: bool = ResumeOpt, store: Path | None = StoreOpt,
+                   cluster_timeout: float = ClusterTimeoutOpt, resume: bool = ResumeOpt,
+                   store: Path | None = StoreOpt,
                    dataset: Path | None = DatasetOpt, stages: str | None = StagesOpt,
                    deal: bool = DealOpt,
                    fmt: Format = FormatOpt, out: Path | None = OutOpt,
@@ -431,10 +460,16 @@ def register(app: typer.Typer) -> None:
         """Sample futures (tariff regime by quarter, FX random walk, demand) and report each
         company's duty, profit and alliance gain as quantiles; runs go to the store. With
         --deal: the recommended deal signed today, evaluated in each future."""
+        from autoalliance.cli.bounds import bounded
         from autoalliance.scenarios import load_scenarios
         from autoalliance.scenarios.montecarlo import montecarlo_label, run_montecarlo
+        from autoalliance.scenarios.spec import MAX_SAMPLES, MAX_SEED
         from autoalliance.scenarios.store import Store
 
+        bounded("--samples", samples, 1, MAX_SAMPLES, "as montecarlo.samples in a scenario file")
+        bounded("--seed", seed, 0, MAX_SEED, "as montecarlo.seed in a scenario file")
+        cluster = _cluster(cluster, cluster_timeout)
+        workers = _workers(workers)
         sset = load_scenarios(file, dataset=dataset)
         if sset.spec.montecarlo is None:
             raise ValueError(f"{sset.path} has no montecarlo section")
@@ -499,10 +534,17 @@ def register(app: typer.Typer) -> None:
         """Two-stage plan (tooling and options now, volumes per scenario) over a scenario set,
         compared with the plan optimised for the base scenario; regret per scenario. With
         --deal: the recommended deal signed today, evaluated in each scenario."""
+        import math
+
         from autoalliance.scenarios import load_scenarios
         from autoalliance.scenarios.robust import robust_plan
         from autoalliance.settings import Settings
 
+        if not (math.isfinite(tail) and 0 < tail <= 1):
+            from autoalliance.cli.bounds import FlagError, exact
+
+            raise FlagError(f"--tail {exact(tail)} must be more than 0 and at most 1 (the "
+                            "share of probability in the worst tail)")
         sset = load_scenarios(file, dataset=dataset)
         if subset:
             sset = sset.subset(subset)

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from autoalliance.cli.output import Format
 
@@ -29,6 +30,7 @@ def register(app: typer.Typer) -> None:
         PathArg,
         ScenarioOpt,
         console,
+        err_console,
         handles_errors,
         money,
         print_csv,
@@ -162,7 +164,10 @@ def register(app: typer.Typer) -> None:
               no_lump_sum: bool = typer.Option(False, "--no-lump-sum",
                                                help="Contracts allow per-unit fees only",
                                                metavar=""),
-              workers: int = typer.Option(2, "--workers", help="Processes solving coalitions"),
+              workers: int | None = typer.Option(None, "--workers",
+                                                 help="Processes solving coalitions (default: "
+                                                 "2, or 1 on one core; more than the cores is "
+                                                 "capped at the cores, with a warning)"),
               game_file: Path | None = typer.Option(
                   None, "--game", help="Split a game given as coalition values (a JSON file: "
                   "what share --json writes, or {\"players\", \"values\"}) instead of "
@@ -180,10 +185,15 @@ def register(app: typer.Typer) -> None:
         """Split the alliance's value fairly and print the fees that deliver the split."""
         import pandas as pd
 
+        from autoalliance.cli.bounds import cores
+        from autoalliance.cli.bounds import workers as capped
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.settings import Settings
         from autoalliance.sharing.alliance import share as run
 
+        workers = min(2, cores()) if workers is None else capped(
+            "--workers", workers, lambda m: err_console.print(f"[bold yellow]warning:[/] "
+                                                              f"{escape(m)}", highlight=False))
         how = output_mode(fmt, json_out)
         if game_file is not None:
             _share_game(game_file, rule.value, how, out)

@@ -27,10 +27,19 @@ def register(app: typer.Typer) -> None:
               check: bool = typer.Option(True, "--check/--no-check",
                                          help="Validate the written dataset", metavar="")):
         """Write a synthetic dataset with the structure and value ranges of the bundled one."""
+        from autoalliance.cli.bounds import FISCAL_YEARS, MAX_SEED, SYNTH, bounded
         from autoalliance.dataset.footprint import validate
         from autoalliance.dataset.synth import write_synth
         from autoalliance.errors import DatasetError
 
+        for flag, v in (("--companies", companies), ("--plants", plants),
+                        ("--nameplates", nameplates), ("--years", years)):
+            bounded(flag, v, 1, SYNTH[flag])
+        bounded("--seed", seed, 0, MAX_SEED)
+        bounded("--first-year", first_year, *FISCAL_YEARS, "a fiscal year the dataset "
+                "schemas take")
+        bounded("--years", years, 1, FISCAL_YEARS[1] - first_year + 1,
+                f"from --first-year {first_year} to FY{FISCAL_YEARS[1]}")
         t0 = time.perf_counter()
         folder = write_synth(out, companies=companies, plants=plants, nameplates=nameplates,
                              years=years, seed=seed, first_year=first_year)

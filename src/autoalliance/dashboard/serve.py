@@ -26,6 +26,7 @@ from pathlib import Path
 
 from autoalliance.dashboard.inner import HEADER as INNER_HEADER
 from autoalliance.dashboard.inner import SECRET_ENV
+from autoalliance.errors import AutoallianceError
 
 COOKIE = "autoalliance_token"
 MAX_BODY = 12 * 1024 * 1024  # bytes: the upload limit plus form overhead
@@ -41,6 +42,51 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+class ServeRefused(AutoallianceError):
+    """``serve`` cannot listen where it was asked (a bad host or port, a port in use)."""
+
+
+def check_host(host: str) -> None:
+    """Refuse a host that is no address this machine can resolve (one line, no traceback)."""
+    if not host or host != host.strip() or any(c in host for c in "/\\ \t\n"):
+        raise ServeRefused(f"--host {host!r}: not a host name or IP address")
+    try:
+        socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError, ValueError) as e:
+        why = getattr(e, "strerror", None) or str(e) or type(e).__name__
+        raise ServeRefused(f"--host {host!r}: cannot be resolved ({why})") from None
+
+
+def bind(host: str, port: int) -> list[socket.socket]:
+    """Listening sockets on ``host:port`` (port 0: any free port), bound before anything starts;
+    ServeRefused names the port and why (in use, not this machine's address, no permission)."""
+    import errno
+
+    import tornado.netutil
+
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ServeRefused(f"--port {port}: outside 0 to 65535 (0: any free port)")
+    check_host(host)
+    try:
+        return tornado.netutil.bind_sockets(port, address=host)
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            raise ServeRefused(f"port {port} on {host} is already in use (another dashboard "
+                               "or program); pick another with --port, or --port 0 for any "
+                               "free one") from None
+        if e.errno == errno.EADDRNOTAVAIL:
+            raise ServeRefused(f"--host {host}: not an address of this machine (cannot listen "
+                               "there)") from None
+        if e.errno == errno.EACCES:
+            raise ServeRefused(f"port {port} on {host}: permission denied (ports below 1024 "
+                               "need privileges)") from None
+        raise ServeRefused(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+
+
+def listening_port(sockets: list[socket.socket]) -> int:
+    return sockets[0].getsockname()[1]
 
 
 def free_port() -> int:
@@ -181,7 +227,9 @@ def make_proxy(upstream_port: int, token: str, secret: str = ""):
     return tornado.web.Application([(r"/_stcore/stream", WS), (r"/.*", HTTP)])
 
 
-def run_proxy(host: str, port: int, upstream_port: int, token: str, secret: str = "") -> None:
+def run_proxy(host: str, port: int, upstream_port: int, token: str, secret: str = "",
+              sockets: list[socket.socket] | None = None) -> None:
+    """Serve the proxy on ``sockets`` (already bound) or on ``host:port``."""
     import asyncio
 
     import tornado.httpserver
@@ -189,7 +237,7 @@ def run_proxy(host: str, port: int, upstream_port: int, token: str, secret: str 
     async def main():
         server = tornado.httpserver.HTTPServer(make_proxy(upstream_port, token, secret),
                                                max_body_size=MAX_BODY)
-        server.listen(port, address=host)
+        server.add_sockets(sockets if sockets is not None else bind(host, port))
         await asyncio.Event().wait()
 
     asyncio.run(main())
@@ -197,11 +245,17 @@ def run_proxy(host: str, port: int, upstream_port: int, token: str, secret: str 
 
 def run(host: str = "127.0.0.1", port: int = 8501, token: str | None = None,
         data_dir: Path | None = None) -> int:
-    """Serve the dashboard until interrupted; returns an exit code."""
+    """Serve the dashboard until interrupted; returns an exit code. The address is bound
+    first: a bad host or port, or a port in use, is a ServeRefused before anything starts, and
+    the address printed is the one listened on (``--port 0``: the free port chosen)."""
     env = dict(os.environ)
     if data_dir is not None:
         env["AUTOALLIANCE_DATA_DIR"] = str(Path(data_dir).resolve())
+    sockets = bind(host, port)
+    port = listening_port(sockets)
     if is_loopback(host) and not token:
+        for s in sockets:  # Streamlit binds it again (SO_REUSEADDR) as this process
+            s.close()
         print(f"autoalliance dashboard: http://{host}:{port}/", flush=True)
         cmd = streamlit_command(host, port)
         os.execve(cmd[0], cmd, env)  # becomes Streamlit: one process to stop
@@ -219,7 +273,7 @@ def run(host: str = "127.0.0.1", port: int = 8501, token: str | None = None,
           f"http://{host}:{port}/?token={token}", flush=True)
     print(f"internal server on 127.0.0.1:{inner} (answers only this proxy)", flush=True)
     try:
-        run_proxy(host, port, inner, token, secret)
+        run_proxy(host, port, inner, token, secret, sockets=sockets)
     except KeyboardInterrupt:
         pass
     finally:

@@ -37,6 +37,8 @@ MAX_LIST = 10_000  # values in a ``where`` list, operations of one kind in a tab
 MAX_SCENARIOS = 10_000  # scenarios in one set
 MAX_SAMPLES = 100_000  # Monte Carlo samples (each one is a run)
 MAX_WHOLE = 10**18  # a whole number beyond this is refused (a float would lose its digits)
+MAX_SEED = MAX_WHOLE  # Monte Carlo seed: 0 to this (numpy's SeedSequence takes no negative)
+MAX_QUARTERS = 400  # Monte Carlo quarters
 
 
 def _many(item, limit: int = MAX_LIST):
@@ -221,9 +223,9 @@ class DemandNoise(_Model):
 
 class MonteCarloSpec(_Model):
     samples: int = Field(default=100, ge=1, le=MAX_SAMPLES)
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
     start: dt.date | None = None  # None: the first day of the dataset's default horizon
-    quarters: int = Field(default=8, ge=1, le=400)
+    quarters: int = Field(default=8, ge=1, le=MAX_QUARTERS)
     regime: RegimeSpec | None = None
     fx: list[FxWalk] = Field(default_factory=list)
     demand: DemandNoise | None = None

@@ -227,30 +227,43 @@ class DaskExecutor:
 
     def run(self, fp: Footprint, tasks: list[RunTask]) -> Iterator[RunRecord]:
         try:
-            from distributed import Client, as_completed
+            from distributed import as_completed
         except ImportError:
             raise AutoallianceError("running on a Dask cluster needs dask[distributed]: "
                                     "pip install 'autoalliance[dask]'") from None
-        own = not isinstance(self.cluster, Client)
-        try:
-            client = Client(self.cluster, timeout="20s") if own else self.cluster
-        except OSError as e:
-            raise AutoallianceError(f"cannot reach the Dask scheduler at {self.cluster}: {e}") \
-                from None
+        from autoalliance.scenarios.cluster import DEFAULT_TIMEOUT_S, lost, open_client
+
+        client, own = open_client(self.cluster)  # connect and first answer bounded in time
         futures = []
         clean = False
+        finished = 0
         try:
-            fp_future = client.scatter(fp, broadcast=True, hash=False)
-            futures = [client.submit(execute, fp_future, t, key=f"autoalliance-run-{t.run_key}",
-                                     pure=False, retries=1) for t in tasks]
-            for f in as_completed(futures):
-                yield f.result()
+            try:
+                fp_future = client.scatter(fp, broadcast=True, hash=False, timeout=getattr(
+                    self.cluster, "timeout_s", DEFAULT_TIMEOUT_S))
+                futures = [client.submit(execute, fp_future, t,
+                                         key=f"autoalliance-run-{t.run_key}", pure=False,
+                                         retries=1) for t in tasks]
+                for f in as_completed(futures):
+                    rec = f.result()
+                    finished += 1
+                    yield rec
+            except AutoallianceError:
+                raise
+            except Exception as e:  # the scheduler or its connection lost mid-sweep
+                raise lost(self.cluster, finished, e) from None
             clean = True
         finally:
-            if not clean and futures:
-                client.cancel(futures)
+            try:
+                if not clean and futures:
+                    client.cancel(futures)
+            except Exception:
+                pass
             if own:
-                client.close()
+                try:
+                    client.close(timeout=5)
+                except Exception:
+                    pass
 
 
 def make_executor(workers: int = 1, cluster=None):
