@@ -184,7 +184,7 @@ def _regret_of(store, scenario_set, base, fp):
     runs, scenario_set = latest_runs(store, scenario_set)
     if not scenario_set:
         raise ValueError("--regret needs runs of a named scenario set (its file)")
-    sset = load_scenarios(scenario_set)
+    sset = load_scenarios(scenario_set, dataset=getattr(fp, "source_path", None))
     stored = dict(zip(runs["scenario"], runs["scenario_hash"]))
     chosen = [s for s in sset.scenarios if s.name in stored]
     changed = [s.name for s in chosen if s.content_hash() != stored[s.name]]
