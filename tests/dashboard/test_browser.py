@@ -168,3 +168,37 @@ def test_dataset_names_that_leave_the_folder_are_refused(tmp_path):
     os.symlink("/etc", tmp_path / "link")
     with pytest.raises(Refused):
         resolve_dataset("link", tmp_path)
+
+
+def test_downloads_through_the_token_proxy_are_the_files(tmp_path):
+    """In token mode (``serve --token``, as on any shared host) the report and the workbook
+    downloaded by the browser are the files, not compressed bytes."""
+    from playwright.sync_api import sync_playwright
+
+    from autoalliance.dataset.footprint import load_footprint
+
+    port = free_port()
+    proc = start_dashboard(["--token", "t0ken"], port)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", proc=proc)
+        with sync_playwright() as p:
+            browser = launch(p)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000},
+                                    accept_downloads=True)
+            page.goto(f"http://127.0.0.1:{port}/?token=t0ken")
+            page.wait_for_selector('[data-testid="stMetricValue"]', timeout=90_000)
+            with page.expect_download(timeout=60_000) as dl:
+                page.get_by_text("Download report (HTML)").click()
+            html = Path(dl.value.path()).read_bytes()
+            assert html[:2] != b"\x1f\x8b"  # not gzip
+            assert b"report-data" in html and html.lstrip().lower().startswith(b"<!doctype")
+            with page.expect_download(timeout=60_000) as dl:
+                page.get_by_text("Download workbook (.xlsx)").click()
+            book = tmp_path / "book.xlsx"
+            dl.value.save_as(book)
+            assert book.read_bytes()[:2] == b"PK"  # a zip (xlsx), not gzip
+            fp = load_footprint(book)
+            assert len(fp.measures) == len(load_footprint(None).measures)
+            browser.close()
+    finally:
+        stop(proc)

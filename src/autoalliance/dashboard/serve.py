@@ -140,8 +140,11 @@ def make_proxy(upstream_port: int, token: str, secret: str = ""):
         return ok
 
     def forward_headers(request) -> dict:
+        # Accept-Encoding stays behind: Streamlit answers the loopback leg uncompressed, so the
+        # body the proxy holds is the body, and the proxy compresses for the browser itself
+        # (tornado's compress_response) with a Content-Encoding that matches
         out = {k: v for k, v in request.headers.get_all() if k.lower() not in HOP
-               and k.lower() not in ("authorization", INNER_HEADER)}
+               and k.lower() not in ("authorization", "accept-encoding", INNER_HEADER)}
         if secret:
             out[INNER_HEADER] = secret
         return out
@@ -203,7 +206,7 @@ def make_proxy(upstream_port: int, token: str, secret: str = ""):
             req = tornado.httpclient.HTTPRequest(
                 f"http://{upstream}{self.request.uri}", method=self.request.method,
                 headers=forward_headers(self.request), body=body, follow_redirects=False,
-                decompress_response=False, allow_nonstandard_methods=True,
+                decompress_response=True, allow_nonstandard_methods=True,
                 request_timeout=300)
             client = tornado.httpclient.AsyncHTTPClient()
             try:
@@ -224,7 +227,8 @@ def make_proxy(upstream_port: int, token: str, secret: str = ""):
 
         get = head = post = put = delete = options = patch = _any
 
-    return tornado.web.Application([(r"/_stcore/stream", WS), (r"/.*", HTTP)])
+    return tornado.web.Application([(r"/_stcore/stream", WS), (r"/.*", HTTP)],
+                                   compress_response=True)
 
 
 def run_proxy(host: str, port: int, upstream_port: int, token: str, secret: str = "",
