@@ -315,3 +315,33 @@ def test_overflowing_arithmetic_is_an_error_not_a_number(tiny_dir):
     c["customs_value_usd"] = 1e306
     with _pytest.raises(AutoallianceError, match="not a finite number"):
         run(fp.replace(costs=c), [2025])
+
+
+def test_per_unit_by_origin_divides_each_line_by_its_own_units():
+    """By origin, a country's parts go into vehicles built elsewhere: the per-unit figure is the
+    vehicle line's tariff cost (before the offset) over that origin's vehicles, worked out here
+    from the flow rows by hand; by nameplate every line is over the nameplate's vehicles."""
+    from autoalliance.dataset.footprint import load_footprint
+    from autoalliance.trade.exposure import exposure, exposure_table
+
+    fp = load_footprint(None)
+    res = exposure(fp, [fp.base_year])
+    t = exposure_table(res, "origin").set_index(["company", "origin"])
+    assert "tariff_cost_per_unit_usd" not in t
+    for (co, origin), r in t.iterrows():
+        rows = res[(res["company"] == co) & (res["origin"] == origin)]
+        veh = rows[rows["goods"] == "vehicle"]
+        units = veh["units"].sum()
+        if units > 0:
+            by_hand = (veh["tariff_cost_usd"] - veh["offset_usd"]).sum() / units
+            assert r["vehicle_tariff_cost_per_unit_usd"] == pytest.approx(by_hand, rel=1e-12)
+        else:
+            assert pd.isna(r["vehicle_tariff_cost_per_unit_usd"])
+    us = t.loc[("honda", "US")]
+    assert us["vehicle_tariff_cost_per_unit_usd"] == 0  # US-built: no vehicle duty
+    assert us["tariff_cost_usd"] < 0  # the offset stays in the origin's total
+    jp = t.loc[("honda", "JP")]  # parts from Japan are not spread over Japan-built Type Rs
+    assert jp["vehicle_tariff_cost_per_unit_usd"] < 10_000 < jp["tariff_cost_usd"] / jp["units"]
+    n = exposure_table(res, "nameplate")
+    assert n["tariff_cost_per_unit_usd"].equals(
+        n["tariff_cost_usd"] / n["units"].where(n["units"] > 0))

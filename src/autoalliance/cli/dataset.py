@@ -167,6 +167,7 @@ def register(app: typer.Typer) -> None:
         shown = res.rename(columns={"duty_usd": "duty_$M", "added_duty_usd": "added_duty_$M",
                                     "offset_usd": "offset_$M", "tariff_cost_usd": "tariff_cost_$M",
                                     "tariff_cost_per_unit_usd": "per_unit_$",
+                                    "vehicle_tariff_cost_per_unit_usd": "vehicle_per_unit_$",
                                     "tariff_cost_local": "local_bn"})
         shown["local_bn"] = [f"{money(v, 1e9, '')} {c}" for v, c in
                              zip(shown["local_bn"], shown.pop("currency"))]
@@ -174,6 +175,7 @@ def register(app: typer.Typer) -> None:
         fmt_ = {"duty_$M": m, "added_duty_$M": m, "offset_$M": m, "tariff_cost_$M": m,
                 "units": lambda v: f"{v:,.0f}",
                 "per_unit_$": lambda v: "–" if pd.isna(v) else f"{v:,.0f}",
+                "vehicle_per_unit_$": lambda v: "–" if pd.isna(v) else f"{v:,.0f}",
                 "local_bn": str, "fiscal_year": lambda v: f"FY{v}"}
         console.print(table(f"Tariff exposure by {', '.join(keys)} (tariff cost = added duty + "
                             "offset; local = company currency, billions)", shown, fmt_))

@@ -401,13 +401,23 @@ EXPOSURE_COLUMNS = ["units", "duty_usd", "added_duty_usd", "offset_usd", "tariff
                     "tariff_cost_per_unit_usd", "tariff_cost_local", "currency"]
 
 
+def per_line_units(by: list[str]) -> bool:
+    """Whether a grouping splits the bill by origin or line, so that a group's vehicles are not
+    the units its parts go into: per-unit figures then cover the vehicle line only
+    (``vehicle_tariff_cost_per_unit_usd``) instead of every line (``tariff_cost_per_unit_usd``)."""
+    return "origin" in by or "goods" in by
+
+
 def exposure_table(result: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     """``summarise`` with the columns and order shown to users (``exposure --by BY --json``,
     the report's tables): company, fiscal year, the grouping, then ``EXPOSURE_COLUMNS``; the
     largest tariff cost first within each company and year."""
     by_list = [by] if isinstance(by, str) else list(by)
     s = summarise(result, by_list)
-    cols = list(dict.fromkeys(["company", "fiscal_year"] + by_list)) + EXPOSURE_COLUMNS
+    per_unit = "vehicle_tariff_cost_per_unit_usd" if per_line_units(by_list) \
+        else "tariff_cost_per_unit_usd"
+    cols = list(dict.fromkeys(["company", "fiscal_year"] + by_list)) + [
+        per_unit if c == "tariff_cost_per_unit_usd" else c for c in EXPOSURE_COLUMNS]
     return s[cols].sort_values(["company", "fiscal_year", "tariff_cost_usd"],
                                ascending=[True, True, False]).reset_index(drop=True)
 
@@ -425,7 +435,17 @@ def summarise(result: pd.DataFrame, by: str | list[str] = "company") -> pd.DataF
     g = result.groupby(keys, as_index=False).agg(
         {**{c: "sum" for c in ["units", "customs_value_total_usd"] + _VALUE_COLS},
          "currency": "first"})
-    g["tariff_cost_per_unit_usd"] = g["tariff_cost_usd"] / g["units"].where(g["units"] > 0)
+    if per_line_units(by):
+        # parts and service parts of an origin go into vehicles built elsewhere, so they are not
+        # divided by that origin's vehicles: only the vehicle line, before the offset (a credit
+        # against parts duty), over its own units
+        veh = offset_as_line(result)
+        veh = veh[veh["goods"] == "vehicle"].groupby(keys, as_index=False)[
+            ["tariff_cost_usd"]].sum().rename(columns={"tariff_cost_usd": "_veh"})
+        g = g.merge(veh, on=keys, how="left")
+        g["vehicle_tariff_cost_per_unit_usd"] = g.pop("_veh") / g["units"].where(g["units"] > 0)
+    else:
+        g["tariff_cost_per_unit_usd"] = g["tariff_cost_usd"] / g["units"].where(g["units"] > 0)
     if "goods" in by:  # the bill's lines in their order
         order = {line: i for i, line in enumerate(LINES)}
         g = g.sort_values(keys, key=lambda c: c.map(order) if c.name == "goods" else c,
