@@ -143,3 +143,20 @@ def test_exposure_only_dataset_needs_no_planning_columns(tmp_path):
     assert "costs.csv, row 2, column variable_cost_usd" in text
     assert "costs.csv, row 3, column logistics_usd" in text
     assert "plants.csv, row 2, column capacity_units" in text
+
+
+@pytest.mark.parametrize("company", ["honda", "mitsubishi"])
+def test_from_bundled_for_one_company_validates_and_keeps_its_figures(tmp_path, company):
+    """A company whose candidate rows (costs of building at a partner's plant) name plants it
+    does not own: init keeps only the rows at its own plants, so the dataset validates, and its
+    exposure equals the bundled dataset's for that company."""
+    d = tmp_path / "d"
+    r = runner.invoke(app, ["init", str(d), "--companies", company, "--from-bundled"])
+    assert r.exit_code == 0, r.output
+    plants = set(pd.read_csv(d / "plants.csv")["plant"])
+    assert set(pd.read_csv(d / "costs.csv")["plant"]) <= plants
+    assert runner.invoke(app, ["validate", str(d)]).exit_code == 0
+    mine = pd.DataFrame(json.loads(runner.invoke(app, ["exposure", str(d), "--json"]).stdout))
+    full = pd.DataFrame(json.loads(runner.invoke(app, ["exposure", "--json"]).stdout))
+    assert mine.set_index("company").loc[company, "tariff_cost_usd"] == pytest.approx(
+        full.set_index("company").loc[company, "tariff_cost_usd"], rel=1e-12)

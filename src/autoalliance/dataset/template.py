@@ -154,16 +154,25 @@ def _bundled_rows(bundled: dict[str, pd.DataFrame], table: str, keep: set[str]) 
     """The bundled rows of the kept companies (through plant or nameplate where the table has
     no company column)."""
     t = bundled[table]
-    if "company" in t:
-        return t[t["company"].isin(keep)]
     plants = set(bundled["plants"].loc[bundled["plants"]["company"].isin(keep), "plant"])
     names = set(bundled["nameplates"].loc[bundled["nameplates"]["company"].isin(keep),
                                           "nameplate"])
+    if "company" in t:
+        # a kept company's rows, but not those at another company's plant or for another's
+        # nameplate (Honda's costs of building at Nissan's plants need Nissan's plant rows)
+        ok = t["company"].isin(keep)
+        if "plant" in t:
+            ok &= t["plant"].isin(plants | {""})
+        if "nameplate" in t:
+            ok &= t["nameplate"].isin(names | {""})
+        return t[ok]
     if "owner" in t:
         ok = t["owner"].isin(keep) & t["host"].isin(keep | {""})
         ok &= t["nameplates"].map(lambda v: all(n in names for n in v.split(";") if n))
         ok &= t["plant"].isin(plants | {""})
         return t[ok]
+    if "nameplate" in t and "plant" in t:  # a kept nameplate at a kept plant
+        return t[t["nameplate"].isin(names) & t["plant"].isin(plants | {""})]
     if "nameplate" in t:
         return t[t["nameplate"].isin(names)]
     if "plant" in t:
