@@ -94,6 +94,7 @@ def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
         raise DatasetError(problems)
     settings = settings.for_dataset(fp)
     years = settings.years
+    _check_horizon(fp, years)
     comp = set(companies)
     nps = fp.nameplates[fp.nameplates["company"].isin(comp)].set_index("nameplate")
     plants_all = fp.plants.set_index("plant")
@@ -288,6 +289,22 @@ def _check_planning_columns(fp: Footprint, lanes: pd.DataFrame, veh: pd.DataFram
                          "not); fill it in") for i in pos[:20]]
     if problems:
         raise DatasetError(problems)
+
+
+def _check_horizon(fp: Footprint, years: list[int]) -> None:
+    """Every fiscal year of the horizon has demand in the dataset: a year without it would be
+    planned as empty while tooling and programme costs are still charged to it."""
+    have = sorted({int(y) for y in fp.demand["fiscal_year"]})
+    empty = [y for y in years if y not in have]
+    if not empty:
+        return
+    inside = [y for y in years if y in have]
+    hint = (f"; choose --horizon {inside[0]}-{inside[-1]}" if inside else "")
+    span = f"FY{have[0]}-FY{have[-1]}" if have else "no year"
+    raise DatasetError([Problem("demand.csv", 0, "fiscal_year",
+                                f"no demand for {', '.join(f'FY{y}' for y in empty)} in the "
+                                f"plan horizon FY{years[0]}-FY{years[-1]} (demand.csv has "
+                                f"{span}){hint}")])
 
 
 def _check_revenue(fp: Footprint, dem: pd.DataFrame) -> None:
