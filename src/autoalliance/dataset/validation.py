@@ -13,6 +13,12 @@ import pandas as pd
 
 from autoalliance.dataset.codes import bad_code
 from autoalliance.dataset.option_rules import check_options
+from autoalliance.dataset.periods import (
+    PeriodError,
+    fiscal_year_of,
+    fiscal_year_start,
+    reported_period,
+)
 from autoalliance.dataset.schema import TableSchema, schemas
 from autoalliance.errors import Problem
 
@@ -237,13 +243,15 @@ def _dataset_rules(raws: dict[str, RawTable], t: dict[str, pd.DataFrame],
     """Rules that span rows or tables (shares, coverage, trade-rule consistency)."""
     if "sourcing" in t:
         s = t["sourcing"]
-        keys = ["nameplate", "market", "fiscal_year"]
+        keys = ["nameplate", "market", "fiscal_year", "start"]
         total = s.groupby(keys, dropna=False)["share"].transform("sum")
-        first = ~s.duplicated(keys) & s[keys].notna().all(axis=1)  # a missing key is reported
+        first = ~s.duplicated(keys) & s[keys[:3]].notna().all(axis=1)  # a missing key is reported
         bad = first & ((total - 1.0).abs() > SHARE_TOLERANCE)
         _report_rows(raws["sourcing"], s, bad, "share",
                      lambda r: f"shares of {r.nameplate} for {r.market} in FY{r.fiscal_year:.0f} "
-                     f"sum to {total[r.name]:.6g}, not 1", problems)
+                     + ("" if pd.isna(r.start) else f"from {r.start:%Y-%m-%d} ")
+                     + f"sum to {total[r.name]:.6g}, not 1", problems)
+        _dated_sourcing(raws["sourcing"], t, problems)
         if "costs" in t:
             have = set(zip(t["costs"]["nameplate"], t["costs"]["plant"]))
             no_cost = [(n, p) not in have for n, p in zip(s["nameplate"], s["plant"])]
@@ -314,6 +322,10 @@ def _dataset_rules(raws: dict[str, RawTable], t: dict[str, pd.DataFrame],
             _report_rows(raws["costs"], c, local & ~c["cost_currency"].isin(quoted)
                          & c["cost_currency"].fillna("").ne(""), "cost_currency",
                          lambda r: f"no rates for {r.cost_currency} in fx", problems)
+    if "reported" in t and "companies" in t:
+        _reported_periods(raws["reported"], t, problems)
+    if "fx" in t:
+        _fx_gaps(raws["fx"], t, problems)
     if "fx" in t and "companies" in t:
         fx = t["fx"].sort_values(["currency", "start"])
         overlap = fx.groupby("currency")["start"].shift(-1) <= fx["end"]
@@ -321,6 +333,81 @@ def _dataset_rules(raws: dict[str, RawTable], t: dict[str, pd.DataFrame],
             problems.append(Problem(raws["fx"].file, raws["fx"].row_number(i), "end",
                                     "date range overlaps the next rate for "
                                     f"{fx.at[i, 'currency']}"))
+
+
+def _start_months(t: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Fiscal-year start month per company (those with a valid one)."""
+    c = t.get("companies")
+    if c is None:
+        return {}
+    c = c[c["fiscal_year_start_month"].notna()]
+    return dict(zip(c["company"], c["fiscal_year_start_month"].astype(int)))
+
+
+def _dated_sourcing(raw: RawTable, t: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    """A dated share starts on the first of a month inside its fiscal year, and a year with
+    dated shares has shares from its first day (a blank start)."""
+    s = t["sourcing"]
+    dated = s["start"].notna()
+    if not dated.any():
+        return
+    np_company = (dict(zip(t["nameplates"]["nameplate"], t["nameplates"]["company"]))
+                  if "nameplates" in t else {})
+    months = _start_months(t)
+    for i in np.flatnonzero(dated.to_numpy()):
+        r = s.iloc[i]
+        if r.start.day != 1:
+            problems.append(Problem(raw.file, raw.row_number(i), "start",
+                                    f"{r.start:%Y-%m-%d} is not the first day of a month"))
+            continue
+        sm = months.get(np_company.get(r.nameplate))
+        if sm is None or pd.isna(r.fiscal_year):
+            continue
+        if fiscal_year_of(r.start, sm) != int(r.fiscal_year):
+            problems.append(Problem(raw.file, raw.row_number(i), "start",
+                                    f"{r.start:%Y-%m-%d} is not in FY{r.fiscal_year:.0f} of the "
+                                    f"company of {r.nameplate} (its years start in month {sm})"))
+    keys = ["nameplate", "market", "fiscal_year"]
+    sm_of = s["nameplate"].map(np_company).map(months)
+    fy_first = [fiscal_year_start(int(y), int(m)) if pd.notna(y) and pd.notna(m) else pd.NaT
+                for y, m in zip(s["fiscal_year"], sm_of)]
+    from_first = s["start"].isna() | s["start"].eq(pd.Series(fy_first, index=s.index))
+    has_first = from_first.groupby([s[k] for k in keys]).transform("any")
+    lone = ~has_first & ~s.duplicated(keys)
+    _report_rows(raw, s, lone, "start",
+                 lambda r: f"{r.nameplate} for {r.market} in FY{r.fiscal_year:.0f} has dated "
+                 "shares but none from the fiscal year's first day (a row with a blank start)",
+                 problems)
+
+
+def _reported_periods(raw: RawTable, t: dict[str, pd.DataFrame],
+                      problems: list[Problem]) -> None:
+    """Every reported figure's period is one calibrate can read."""
+    rep = t["reported"]
+    months = _start_months(t)
+    for i, r in enumerate(rep.itertuples(index=False)):
+        sm = months.get(r.company)
+        if sm is None:
+            continue  # an unknown company is reported by its reference check
+        try:
+            reported_period(r.period, r.start, r.end, r.span, sm)
+        except PeriodError as e:
+            col = "period" if r.period else ("start" if pd.isna(r.start) else "end")
+            problems.append(Problem(raw.file, raw.row_number(i), col, str(e)))
+
+
+def _fx_gaps(raw: RawTable, t: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    """A company's currency has rates with no gap between its first and last rate: a missing
+    month would fail only when exposure reaches it."""
+    fx = t["fx"].dropna(subset=["start"]).sort_values(["currency", "start"])
+    nxt = fx.groupby("currency")["start"].shift(-1)
+    gap = nxt.notna() & fx["end"].notna() & (nxt > fx["end"] + pd.Timedelta(days=1))
+    for i in fx.index[gap]:
+        problems.append(Problem(raw.file, raw.row_number(i), "end",
+                                f"no {fx.at[i, 'currency']} rate from "
+                                f"{fx.at[i, 'end'] + pd.Timedelta(days=1):%Y-%m-%d} to "
+                                f"{nxt[i] - pd.Timedelta(days=1):%Y-%m-%d} (the next rate "
+                                "starts later): rates of a currency must not leave a gap"))
 
 
 def check_across_tables(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame],

@@ -42,10 +42,18 @@ _VALUE_COLS = ["duty_usd", "base_duty_usd", "added_duty_usd", "offset_usd", "tar
                "offset_base_usd"]
 
 
-def current_flows(fp: Footprint, fiscal_years=None, nameplates=None) -> pd.DataFrame:
+def current_flows(fp: Footprint, fiscal_years=None, nameplates=None,
+                  dated: bool = False) -> pd.DataFrame:
     """Units per nameplate, plant, market and fiscal year under today's sourcing: each year's
     demand split by the sourcing shares of that year, or of the latest earlier year with
-    sourcing (the earliest when all are later). The one definition of "today's sourcing"."""
+    sourcing (the earliest when all are later). The one definition of "today's sourcing".
+
+    Dated shares (``sourcing.start``) apply from their month to the next start of the same
+    nameplate, market and year. By default a plant's units are the year's: the sum over those
+    periods of the share times the period's part of the year's entries (the company's monthly
+    profile). ``dated``: one row per period instead, with ``units`` at the share for the whole
+    year and the entry months ``from_month`` (inclusive) to ``to_month`` (exclusive; NaT = the
+    year's end) to which they are confined (``duty_for_flows`` keeps only those months)."""
     cols = ["nameplate", "plant", "market", "fiscal_year", "units"]
     dem, src = fp.demand, fp.sourcing
     if fiscal_years is not None:
@@ -54,7 +62,7 @@ def current_flows(fp: Footprint, fiscal_years=None, nameplates=None) -> pd.DataF
         dem = dem[dem["nameplate"].isin(set(nameplates))]
         src = src[src["nameplate"].isin(set(nameplates))]
     if src.empty or dem.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=cols + (["from_month", "to_month"] if dated else []))
     k = ["nameplate", "market", "fiscal_year"]
     years = dem[k].drop_duplicates().merge(
         src[k].drop_duplicates().rename(columns={"fiscal_year": "src_year"}),
@@ -65,7 +73,68 @@ def current_flows(fp: Footprint, fiscal_years=None, nameplates=None) -> pd.DataF
                                       on=["nameplate", "market", "src_year"])
     f["units"] = f["units"] * f["share"]
     f["fiscal_year"] = f["fiscal_year"].astype(int)
-    return f[cols].reset_index(drop=True)
+    start = f["start"] if "start" in f else pd.Series(pd.NaT, index=f.index)
+    if not start.notna().any():
+        out = f[cols].reset_index(drop=True)
+        return out.assign(from_month=pd.NaT, to_month=pd.NaT) if dated else out
+    return _dated_flows(fp, f.assign(start=start), cols, dated)
+
+
+def _dated_flows(fp: Footprint, f: pd.DataFrame, cols: list[str], dated: bool) -> pd.DataFrame:
+    """Sourcing periods within a year: a share from its start to the next start (the same
+    nameplate, market and sourcing year); a sourcing year used for a later one moves with it."""
+    comp = fp.nameplates.set_index("nameplate")["company"]
+    sm = f["nameplate"].map(comp).map(
+        fp.companies.set_index("company")["fiscal_year_start_month"]).astype(int)
+    lag = (f["fiscal_year"] - f["src_year"]).astype(int)
+    frm = pd.Series([s + pd.DateOffset(years=int(n)) if pd.notna(s) else pd.NaT
+                     for s, n in zip(f["start"], lag)], index=f.index, dtype="datetime64[ns]")
+    fy_first = pd.to_datetime(pd.DataFrame({"year": f["fiscal_year"], "month": sm, "day": 1}))
+    frm = frm.where(frm.notna() & frm.ne(fy_first))  # from the year's first day = blank
+    k = ["nameplate", "market", "fiscal_year"]
+    f = f.assign(from_month=frm, first=fy_first)
+    starts = f[k + ["from_month", "first"]].assign(
+        order=f["from_month"].fillna(f["first"])).drop_duplicates(k + ["order"]) \
+        .sort_values(k + ["order"])
+    starts["to_month"] = starts.groupby(k)["order"].shift(-1)
+    f = f.assign(order=f["from_month"].fillna(f["first"])).merge(
+        starts[k + ["order", "to_month"]], on=k + ["order"])
+    if dated:
+        return f[cols + ["from_month", "to_month"]].reset_index(drop=True)
+    w = [_segment_weight(fp, comp[n], int(y), a, b)
+         for n, y, a, b in zip(f["nameplate"], f["fiscal_year"], f["from_month"], f["to_month"])]
+    f["units"] = f["units"] * np.asarray(w, dtype=float)
+    return f.groupby(cols[:-1], as_index=False)["units"].sum()[cols]
+
+
+def month_weights(fp: Footprint, company: str) -> np.ndarray:
+    """The company's share of a fiscal year's entries in each of its twelve months (its
+    ``profile`` rows, else the dataset's ``*`` rows, else flat)."""
+    prof = fp.table("profile")
+    own = prof[prof["company"] == company]
+    if own.empty:
+        own = prof[prof["company"] == "*"]
+    month_w = np.ones(12)
+    if not own.empty:
+        month_w = np.zeros(12)
+        month_w[own["month"].astype(int).to_numpy() - 1] = own["weight"].to_numpy(float)
+        if month_w.sum() <= 0:
+            raise DatasetError([Problem("profile.csv", 0, "weight",
+                                        f"monthly weights of {company} sum to zero")])
+    return month_w / month_w.sum()
+
+
+def _segment_weight(fp: Footprint, company: str, fiscal_year: int, frm, to) -> float:
+    """Share of a fiscal year's entries between two months (NaT: the year's start / end)."""
+    sm = int(fp.companies.set_index("company").at[company, "fiscal_year_start_month"])
+    first = pd.Timestamp(fiscal_year, sm, 1)
+    months = pd.date_range(first, periods=12, freq="MS")
+    keep = np.ones(12, dtype=bool)
+    if pd.notna(frm):
+        keep &= months >= frm
+    if pd.notna(to):
+        keep &= months < to
+    return float(month_weights(fp, company)[keep].sum())
 
 
 def _cached(fp: Footprint, key: tuple, make):
@@ -73,7 +142,8 @@ def _cached(fp: Footprint, key: tuple, make):
     worked out once per Footprint (tables are treated as immutable; ``replace`` makes a new one).
     The tables' identities are part of the key, so a table swapped in place is not mistaken."""
     cache = fp.__dict__.setdefault("_derived", {})
-    ids = tuple(id(fp.tables.get(t)) for t in ("measures", "companies", "fx", "profile"))
+    ids = tuple(id(fp.tables.get(t)) for t in ("measures", "companies", "fx", "profile",
+                                                "inventory"))
     k = key + ids
     if k not in cache:
         cache[k] = make()
@@ -89,21 +159,9 @@ def fiscal_days(fp: Footprint, companies, fiscal_years) -> pd.DataFrame:
 
 def _fiscal_days(fp: Footprint, companies, fiscal_years) -> pd.DataFrame:
     comp = fp.companies.set_index("company").loc[list(companies)]
-    prof = fp.table("profile")
-    fx = fp.fx
     out = []
     for company, row in comp.iterrows():
-        own = prof[prof["company"] == company]
-        if own.empty:
-            own = prof[prof["company"] == "*"]
-        month_w = np.ones(12)
-        if not own.empty:
-            month_w = np.zeros(12)
-            month_w[own["month"].astype(int).to_numpy() - 1] = own["weight"].to_numpy(float)
-            if month_w.sum() <= 0:
-                raise DatasetError([Problem("profile.csv", 0, "weight",
-                                            f"monthly weights of {company} sum to zero")])
-        month_w = month_w / month_w.sum()
+        month_w = month_weights(fp, company)
         start_month = int(row["fiscal_year_start_month"])
         for fy in sorted(set(int(y) for y in fiscal_years)):
             start = pd.Timestamp(fy, start_month, 1)
@@ -115,13 +173,26 @@ def _fiscal_days(fp: Footprint, companies, fiscal_years) -> pd.DataFrame:
                                      "month": period.to_timestamp(), "weight": w,
                                      "currency": row["currency"]}))
     days = pd.concat(out, ignore_index=True)
-    days["per_usd"] = _fx_on(fx, days)
+    days["per_usd"] = _fx_on(fp.fx, days, _first_demand_year(fp))
     return days
 
 
-def _fx_on(fx: pd.DataFrame, days: pd.DataFrame) -> np.ndarray:
+def _first_demand_year(fp: Footprint) -> int | None:
+    years = fp.demand["fiscal_year"].dropna()
+    return int(years.min()) if len(years) else None
+
+
+def _fx_on(fx: pd.DataFrame, days: pd.DataFrame, first_year: int | None = None) -> np.ndarray:
+    """Each day's units of its currency per USD. Days of the years before the first year with
+    demand (the stock carried in, see ``exposure``) before a currency's first rate take that
+    first rate."""
     per_usd = per_usd_on(fx, days["currency"].to_numpy(dtype=object), days["date"])
     missing = np.isnan(per_usd)
+    if missing.any() and first_year is not None and len(fx):
+        first = fx.sort_values("start").groupby("currency")["per_usd"].first()
+        early = missing & (days["fiscal_year"] < first_year).to_numpy()
+        per_usd[early] = days.loc[early, "currency"].map(first).to_numpy(float)
+        missing = np.isnan(per_usd)
     if missing.any():
         first = days.loc[missing].iloc[0]
         raise DatasetError([Problem("fx.csv", 0, "start",
@@ -133,7 +204,7 @@ def _fx_on(fx: pd.DataFrame, days: pd.DataFrame) -> np.ndarray:
 _ROW_COLS = ["flow", "company", "nameplate", "plant", "market", "importer", "fiscal_year",
              "origin", "goods", "line", "category", "usmca", "customs_value_usd",
              "us_content_share", "msrp_usd", "units", "vehicle_units", "cost_share",
-             "offset_share"]
+             "offset_share", "from_month", "to_month"]
 
 
 def _company_shares(fp: Footprint) -> pd.DataFrame:
@@ -152,6 +223,8 @@ def goods_rows(fp: Footprint, flows: pd.DataFrame) -> pd.DataFrame:
     imported parts (own and suppliers'), its metals and the assembly offset when it is built in
     the importing market. ``cost_share``: the share of the duty the firm bears;
     ``offset_share``: the share of the added duty the offset may cancel."""
+    if "from_month" not in flows:
+        flows = flows.assign(from_month=pd.NaT, to_month=pd.NaT)
     f = flows.merge(fp.nameplates[["nameplate", "company", "category", "msrp_usd"]],
                     on="nameplate", how="left")
     f = f.merge(fp.plants[["plant", "country"]], on="plant", how="left")
@@ -205,22 +278,56 @@ def service_rows(fp: Footprint, fiscal_years, first_flow: int = 0) -> pd.DataFra
                  importer=r["market"], goods="part", line="service_part",
                  category="service_part", usmca=r["usmca_compliant"].astype(bool),
                  customs_value_usd=r["value_usd"].astype(float), us_content_share=0.0,
-                 msrp_usd=0.0, units=1.0, vehicle_units=0.0, cost_share=1.0, offset_share=0.0)
+                 msrp_usd=0.0, units=1.0, vehicle_units=0.0, cost_share=1.0, offset_share=0.0,
+                 from_month=pd.NaT, to_month=pd.NaT)
     return r[_ROW_COLS].reset_index(drop=True)
 
 
-def _monthly_rates(fp: Footprint, rows: pd.DataFrame, days: pd.DataFrame, by_month: bool):
+TIMINGS = ("entry", "sale")
+
+
+def inventory_days(fp: Footprint, company, origin, goods) -> np.ndarray:
+    """Days between entry and sale (``inventory``) for each (company, origin, goods) given as
+    arrays; goods vehicle, part or metal. The most specific row wins (origin named, then goods
+    named); none: 0 (charged when entered)."""
+    inv = fp.table("inventory")
+    company = np.asarray(company, dtype=object)
+    origin = np.asarray(origin, dtype=object)
+    goods = np.asarray(goods, dtype=object)
+    out = np.zeros(len(company))
+    best = np.full(len(company), -1)
+    for r in inv.itertuples(index=False):
+        ok = (company == r.company) & ((origin == r.origin) | (r.origin == "*")) \
+            & ((goods == r.goods) | (r.goods == "*"))
+        score = 2 * (r.origin != "*") + (r.goods != "*")
+        take = ok & (score > best)
+        out[take] = float(r.days)
+        best[take] = score
+    return out
+
+
+def _sale_month(dates: pd.Series, lag_days: np.ndarray) -> pd.Series:
+    """The month a unit entering on each date is sold, ``lag_days`` later (first in first out
+    with a constant stock of that many days)."""
+    sold = pd.to_datetime(dates).to_numpy() + (np.asarray(lag_days) * 86400e9).astype(
+        "timedelta64[ns]")
+    return pd.Series(sold).dt.to_period("M").dt.to_timestamp().set_axis(dates.index)
+
+
+def _monthly_rates(fp: Footprint, rows: pd.DataFrame, days: pd.DataFrame, by_month: bool,
+                   timing: str = "entry"):
     """Per (key, company, fiscal year[, month]): the day-weighted rates, in USD and local terms.
     They depend only on the measures, the goods keys and the fiscal days, so they are memoised
     on the footprint: a stream of demand scenarios or the chunks of a large run pays once."""
     keys = rows[KEY[:-1]].drop_duplicates().sort_values(KEY[:-1]).reset_index(drop=True)
-    key = ("rates", by_month, tuple(keys.itertuples(index=False, name=None)),
+    key = ("rates", by_month, timing, tuple(keys.itertuples(index=False, name=None)),
            tuple(days[["company", "fiscal_year"]].drop_duplicates().itertuples(
                index=False, name=None)))
-    return _cached(fp, key, lambda: _rates_table(fp, keys, days, by_month))
+    return _cached(fp, key, lambda: _rates_table(fp, keys, days, by_month, timing))
 
 
-def _rates_table(fp: Footprint, keys: pd.DataFrame, days: pd.DataFrame, by_month: bool):
+def _rates_table(fp: Footprint, keys: pd.DataFrame, days: pd.DataFrame, by_month: bool,
+                 timing: str = "entry"):
     keys = keys.copy()
     keys["key"] = np.arange(len(keys))
     dates = pd.DataFrame({"date": days["date"].drop_duplicates().sort_values()})
@@ -231,19 +338,28 @@ def _rates_table(fp: Footprint, keys: pd.DataFrame, days: pd.DataFrame, by_month
                       rates["all_in_quota"].notna().rename("quota")], axis=1)
     quota_keys = set(grid.loc[grid["quota"], "key"])
     g = days.merge(grid, on="date")
+    g["entry_month"] = g["month"]
+    if timing == "sale":
+        k = keys.set_index("key")
+        lag = inventory_days(fp, g["company"], g["key"].map(k["origin"]),
+                             g["key"].map(k["goods"]))
+        g["month"] = _sale_month(g["date"], lag)
     parts = {"share": g["weight"]}
     for col in ("on_value", "on_non_us", "base", "offset"):
         parts[col] = g[col] * g["weight"]
         parts[col + "_local"] = parts[col] * g["per_usd"]
-    agg = pd.concat([g[["key", "company", "fiscal_year", "month"]], pd.DataFrame(parts)], axis=1)
+    agg = pd.concat([g[["key", "company", "fiscal_year", "month", "entry_month"]],
+                     pd.DataFrame(parts)], axis=1)
     # without months, a flow costs one row per fiscal year instead of twelve
-    by = ["key", "company", "fiscal_year"] + (["month"] if by_month else [])
-    agg = agg.drop(columns=[] if by_month else ["month"]).groupby(by, as_index=False).sum()
+    by = ["key", "company", "fiscal_year"] + (["month", "entry_month"] if by_month else [])
+    agg = agg.drop(columns=[] if by_month else ["month", "entry_month"]) \
+        .groupby(by, as_index=False).sum()
     return keys, agg, quota_keys
 
 
 def duty_for_flows(fp: Footprint, flows: pd.DataFrame, by_month: bool = False,
-                   cap_offset: bool = True, service_years=None) -> pd.DataFrame:
+                   cap_offset: bool = True, service_years=None,
+                   timing: str = "entry") -> pd.DataFrame:
     """Duty for given flows (nameplate, plant, market, fiscal_year, units).
 
     One row per flow, origin and line (``goods``: vehicle, own_part, supplier_part, metal; with
@@ -254,7 +370,15 @@ def duty_for_flows(fp: Footprint, flows: pd.DataFrame, by_month: bool = False,
     (<= 0, on vehicles assembled in the market, capped each fiscal year at the firm's
     ``offset_base_usd``: the added duty the offset may cancel) and tariff cost (added duty +
     offset).
+
+    ``timing`` entry: ``month`` is the month of entry (duty paid); sale: the month the units
+    are sold, ``inventory`` days after entry (tariff cost recognised; ``fiscal_year`` stays the
+    year of entry, and the offset cap is per year of entry). Flows may carry ``from_month`` /
+    ``to_month`` (dated sourcing, see ``current_flows``): only their entries in those months
+    count.
     """
+    if timing not in TIMINGS:
+        raise ValueError(f"timing must be one of {', '.join(TIMINGS)}, not {timing!r}")
     flows = flows[flows["units"] != 0] if len(flows) else flows
     rows = goods_rows(fp, flows)
     if service_years is not None:
@@ -263,13 +387,15 @@ def duty_for_flows(fp: Footprint, flows: pd.DataFrame, by_month: bool = False,
     if rows.empty:
         return _empty_result(by_month)
     days = fiscal_days(fp, rows["company"].unique(), rows["fiscal_year"].unique())
-    keys, agg, quota_keys = _monthly_rates(fp, rows, days, by_month)
+    dated = rows["from_month"].notna().any() or rows["to_month"].notna().any()
+    monthly = by_month or dated or timing == "sale"
+    keys, agg, quota_keys = _monthly_rates(fp, rows, days, monthly, timing)
     rows = rows.merge(keys, on=KEY[:-1])
     quota_rows = rows["key"].isin(quota_keys)
     with np.errstate(over="ignore", invalid="ignore"):  # checked below (_check_finite)
         parts = [_factorised(rows[~quota_rows], agg)]
         if quota_rows.any():
-            parts.append(_day_by_day(fp, rows[quota_rows], days))
+            parts.append(_day_by_day(fp, rows[quota_rows], days, timing))
     out = pd.concat(parts, ignore_index=True)
     out["goods"] = out.pop("line")
     out["offset_usd"] = -out.pop("offset_credit_usd")
@@ -288,6 +414,12 @@ def duty_for_flows(fp: Footprint, flows: pd.DataFrame, by_month: bool = False,
         cols = ids
     else:
         cols = ids + ["month"]
+        if timing == "sale":  # entries of several months sold in one month: one row
+            out = out.groupby(["flow", "origin", "goods", "month"], as_index=False,
+                              sort=False).agg(
+                {**{c: "sum" for c in _VALUE_COLS + ["vehicle_units", "customs_value_total_usd"]},
+                 **{c: "first" for c in ["company", "fiscal_year", "nameplate", "plant",
+                                         "market", "currency"]}})
     out = out.rename(columns={"vehicle_units": "units"})
     _check_finite(out)
     return out[cols + ["units", "customs_value_total_usd", "currency"] + _VALUE_COLS] \
@@ -306,8 +438,16 @@ def _check_finite(out: pd.DataFrame) -> None:
             "units, customs value and FX rates")
 
 
+def _in_period(entry_month: pd.Series, rows: pd.DataFrame) -> np.ndarray:
+    """Whether each entry month lies in its flow's sourcing period (dated sourcing)."""
+    frm, to = rows["from_month"], rows["to_month"]
+    return ((frm.isna() | (entry_month >= frm)) & (to.isna() | (entry_month < to))).to_numpy()
+
+
 def _factorised(rows: pd.DataFrame, agg: pd.DataFrame) -> pd.DataFrame:
     r = rows.merge(agg, on=["key", "company", "fiscal_year"])
+    if "entry_month" in r:
+        r = r[_in_period(r["entry_month"], r)]
     units = r["units"].to_numpy(float)
     value = r["customs_value_usd"].to_numpy(float) * units
     non_us = value * (1 - r["us_content_share"].to_numpy(float))
@@ -329,8 +469,13 @@ def _factorised(rows: pd.DataFrame, agg: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _day_by_day(fp: Footprint, rows: pd.DataFrame, days: pd.DataFrame) -> pd.DataFrame:
+def _day_by_day(fp: Footprint, rows: pd.DataFrame, days: pd.DataFrame,
+                timing: str = "entry") -> pd.DataFrame:
     e = rows.merge(days, on=["company", "fiscal_year"])
+    e = e[_in_period(e["month"], e)].reset_index(drop=True)
+    if timing == "sale":
+        e["month"] = _sale_month(e["date"], inventory_days(fp, e["company"], e["origin"],
+                                                           e["goods"]))
     e = e.assign(units=e["units"] * e["weight"], vehicle_units=e["vehicle_units"] * e["weight"])
     d = duty_for_entries(fp.measures, e)
     per = d["per_usd"].to_numpy()
@@ -371,24 +516,68 @@ def _empty_result(by_month: bool) -> pd.DataFrame:
                         + _VALUE_COLS)
 
 
-def exposure(fp: Footprint, fiscal_years=None, by_month: bool = False) -> pd.DataFrame:
+def exposure(fp: Footprint, fiscal_years=None, by_month: bool = False,
+             timing: str = "entry") -> pd.DataFrame:
     """Duty under today's sourcing for the given fiscal years (default: the dataset's base year,
     ``Footprint.base_year``), service parts included (see ``duty_for_flows``).
+
+    ``timing`` entry: by the date the units enter (duty paid); sale: by the date they are sold,
+    ``inventory`` days later, first in first out (tariff cost recognised), with ``fiscal_year``
+    and ``month`` those of the sale. A year's recognised cost includes the stock it inherits
+    from the year before; before the first fiscal year with demand, the entries are taken to
+    be that year's (the stock carried in, at the rules in force on its days of entry).
 
     A quota counts the entries of a calendar year, whichever fiscal year they belong to: the
     entries of the neighbouring fiscal years (the only ones that share a calendar year with a
     fiscal year) go through the quota too and are then left out, so a fiscal year's figures do
     not depend on which other years are asked for."""
+    if timing not in TIMINGS:
+        raise ValueError(f"timing must be one of {', '.join(TIMINGS)}, not {timing!r}")
     if fiscal_years is None:
         fiscal_years = [fp.base_year]
     years = sorted({int(y) for y in fiscal_years})
-    if not has_quotas(fp):
-        return duty_for_flows(fp, current_flows(fp, years), by_month=by_month,
-                              service_years=years)
-    have = set(int(y) for y in fp.demand["fiscal_year"].dropna())  # neighbours with entries
-    wider = sorted(set(years) | ({y + d for y in years for d in (-1, 1)} & have))
-    out = duty_for_flows(fp, current_flows(fp, wider), by_month=by_month, service_years=wider)
+    entry_years = set(years)
+    if timing == "sale":
+        inv = fp.table("inventory")
+        back = int(np.ceil(float(inv["days"].max()) / 365.0)) if len(inv) else 0
+        entry_years |= {y - k for y in years for k in range(1, back + 1)}
+    have = set(int(y) for y in fp.demand["fiscal_year"].dropna())  # years with entries
+    if has_quotas(fp):  # neighbours with entries share the quota's calendar years
+        entry_years |= {y + d for y in entry_years for d in (-1, 1)} & have
+    entry_years = sorted(entry_years)
+    flows = _flows_with_carried_stock(fp, entry_years, have) if timing == "sale" \
+        else current_flows(fp, entry_years, dated=True)
+    out = duty_for_flows(fp, flows, by_month=by_month or timing == "sale",
+                         service_years=entry_years, timing=timing)
+    if timing == "sale":
+        sm = out["company"].map(fp.companies.set_index("company")["fiscal_year_start_month"])
+        month = pd.to_datetime(out["month"])
+        out["fiscal_year"] = np.where(month.dt.month >= sm, month.dt.year,
+                                      month.dt.year - 1).astype(int)
+        out = out[out["fiscal_year"].isin(years)]
+        if not by_month:
+            ids = ["company", "fiscal_year", "nameplate", "plant", "market", "origin", "goods"]
+            out = out.groupby(ids, as_index=False, sort=False).agg(
+                {**{c: "sum" for c in ["units", "customs_value_total_usd"] + _VALUE_COLS},
+                 "currency": "first"})[ids + ["units", "customs_value_total_usd", "currency"]
+                                       + _VALUE_COLS]
     return out[out["fiscal_year"].isin(years)].reset_index(drop=True)
+
+
+def _flows_with_carried_stock(fp: Footprint, entry_years: list[int], have: set[int]):
+    """Today's flows of the entry years (dated); a year before the first year with demand
+    takes that year's flows (the stock carried into the first modelled year)."""
+    flows = current_flows(fp, [y for y in entry_years if y in have], dated=True)
+    first = min(have) if have else None
+    early = [y for y in entry_years if first is not None and y < first]
+    if not early:
+        return flows
+    base = current_flows(fp, [first], dated=True)
+    carried = [base.assign(fiscal_year=y,
+                           from_month=base["from_month"] - pd.DateOffset(years=first - y),
+                           to_month=base["to_month"] - pd.DateOffset(years=first - y))
+               for y in early]
+    return pd.concat([flows, *carried], ignore_index=True)
 
 
 def has_quotas(fp: Footprint) -> bool:
