@@ -40,12 +40,51 @@ class By(StrEnum):
     origin = "origin"
     goods = "goods"
     month = "month"
+    quarter = "quarter"
+    fiscal_year = "fiscal_year"
 
 
 def _ymd(v) -> str:
     import pandas as pd
 
     return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d")
+
+
+def _timeline(fp, fy, keys, how, out) -> None:
+    """``exposure --by month|quarter|fiscal_year``: duty paid beside cost recognised."""
+    import pandas as pd
+
+    from autoalliance.trade.exposure import TIME_GROUPINGS, exposure_timeline
+
+    time = [k for k in keys if k in TIME_GROUPINGS]
+    if len(time) > 1:
+        raise ValueError(f"--by takes one of month, quarter, fiscal_year, not {', '.join(time)}")
+    res = exposure_timeline(fp, fy or None, keys)
+    if "month" in res:
+        res["month"] = pd.to_datetime(res["month"]).dt.strftime("%Y-%m")
+    write_tables(out, {"exposure": res})
+    if how is Format.json:
+        print_json(records(res))
+        return
+    if how is Format.csv:
+        print_csv(res)
+        return
+    shown = res.drop(columns=["added_duty_usd", "offset_usd", "units"]).rename(
+        columns={"duty_usd": "duty_paid_$M", "tariff_cost_usd": "cost_paid_$M",
+                 "tariff_cost_local": "paid_local_bn", "units_sold": "units_sold",
+                 "tariff_cost_recognised_usd": "cost_recognised_$M",
+                 "tariff_cost_recognised_local": "recognised_local_bn"})
+    for c in ("paid_local_bn", "recognised_local_bn"):
+        shown[c] = [f"{money(v, 1e9, '')} {cur}" for v, cur in zip(shown[c], shown["currency"])]
+    shown = shown.drop(columns=["currency"])
+    m = lambda v: money(v, 1e6, "")  # noqa: E731
+    fmt_ = {"duty_paid_$M": m, "cost_paid_$M": m, "cost_recognised_$M": m,
+            "units_sold": lambda v: f"{v:,.0f}", "paid_local_bn": str,
+            "recognised_local_bn": str, "fiscal_year": lambda v: f"FY{v}"}
+    console.print(table(f"Tariff exposure by {', '.join(keys)}: duty paid when the units enter "
+                        "(cash; cost paid = added duty + offset) and the tariff cost recognised "
+                        "when they are sold (inventory days later, first in first out; local = "
+                        "company currency, billions)", shown, fmt_))
 
 
 def register(app: typer.Typer) -> None:
@@ -131,7 +170,9 @@ def register(app: typer.Typer) -> None:
                                              help="Group by, repeatable (--by origin --by "
                                              "goods): goods separates vehicles, own and "
                                              "suppliers' parts, metals, service parts and the "
-                                             "offset"),
+                                             "offset; month, quarter or fiscal_year show duty "
+                                             "paid at entry beside the tariff cost recognised "
+                                             "when sold, in time order"),
                  fmt: Format = FormatOpt, out: Path | None = OutOpt,
                  scenario: str | None = ScenarioOpt,
                  json_out: bool = JsonOpt):
@@ -142,7 +183,7 @@ def register(app: typer.Typer) -> None:
         from autoalliance.cli.bounds import FISCAL_YEARS, bounded
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.trade import exposure as run
-        from autoalliance.trade.exposure import exposure_table
+        from autoalliance.trade.exposure import TIME_GROUPINGS, exposure_table
         from autoalliance.trade.plausibility import demand_warnings, input_warnings
 
         for y in fy or []:
@@ -154,9 +195,10 @@ def register(app: typer.Typer) -> None:
         if len(empty) == len(set(fy or [fp.base_year])):  # nothing to show: an error
             raise ValueError("; ".join(empty))
         print_warnings(input_warnings(fp) + empty)
-        res = exposure_table(run(fp, fy or None, by_month=("month" in keys)), keys)
-        if "month" in res:
-            res["month"] = pd.to_datetime(res["month"]).dt.strftime("%Y-%m")
+        if any(k in TIME_GROUPINGS for k in keys):
+            _timeline(fp, fy, keys, how, out)
+            return
+        res = exposure_table(run(fp, fy or None), keys)
         write_tables(out, {"exposure": res})
         if how is Format.json:
             print_json(records(res))
@@ -218,8 +260,12 @@ def register(app: typer.Typer) -> None:
         shown["within_band"] = [
             "" if pd.isna(t) else f"{'yes' if w else 'NO'} ±{t:.0%}"
             for w, t in zip(res["within_band"], res["tolerance"])]
-        cols = ["company", "as_of", "basis", "countermeasures", "currency", "published",
-                "in_scope", "modelled", "ratio", "within_band"]
+        cols = ["company", "period", "metric", "scope", "outlet", "as_of", "basis",
+                "countermeasures", "currency", "published", "in_scope", "modelled", "ratio",
+                "within_band"]
+        for c in ("metric", "scope", "outlet"):  # shown only when they tell figures apart
+            if res[c].nunique() <= 1:
+                cols.remove(c)
         currencies = shown["currency"].unique()
         unit = "company currency"
         if len(currencies) == 1:
@@ -229,7 +275,9 @@ def register(app: typer.Typer) -> None:
                 "ratio": lambda v: "–" if pd.isna(v) else f"{v:.2f}"}
         periods = ", ".join(sorted(res["period"].astype(str).unique())) or "no period"
         console.print(table(f"Calibration, {periods}: modelled tariff cost against each reported "
-                            "figure on its basis (gross = before the offset, net = after; "
+                            "figure over its own months and on its basis (tariff_cost = "
+                            "recognised when sold; tariff_paid = paid at entry; gross = before "
+                            "the offset, net = after; "
                             "in scope = published less what the model does not cover; a figure "
                             f"after countermeasures is not compared; {unit}, billions)",
                             shown[cols], fmt_))

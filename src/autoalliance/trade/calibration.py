@@ -2,65 +2,113 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from autoalliance.dataset.footprint import Footprint
+from autoalliance.dataset.periods import PeriodError, fiscal_year_of, reported_period
+from autoalliance.errors import DatasetError, Problem
 from autoalliance.trade.exposure import LINES, exposure, summarise
 
-_FY = re.compile(r"^FY(\d{4})$")
-
-
-def _fiscal_year(period: str) -> int:
-    m = _FY.match(str(period).strip())
-    if not m:
-        raise ValueError(f"reported period {period!r} is not of the form FY2025")
-    return int(m.group(1))
-
-
 _LINE_COLS = [f"{g}_local" for g in LINES]
+#: which exposure timing each reported metric is compared with
+METRIC_TIMING = {"tariff_cost": "sale", "tariff_paid": "entry"}
+_OUT = ["company", "metric", "period", "start", "end", "span", "scope", "outlet", "as_of",
+        "basis", "countermeasures", "currency", "reported_total", "out_of_scope_share",
+        "reported", "modelled", "gross", "net", "ratio", "comparable", "tolerance",
+        "within_band", "latest"]
+
+
+def _text(rep: pd.DataFrame, col: str, default: str) -> pd.Series:
+    if col not in rep:
+        return pd.Series(default, index=rep.index, dtype=object)
+    return rep[col].fillna("").astype(str).replace("", default)
+
+
+def reported_periods(fp: Footprint) -> pd.DataFrame:
+    """The ``reported`` rows with the months each covers (``start``, ``end``) worked out from
+    its period or dates (``autoalliance.dataset.periods``) and its blanks filled."""
+    rep = fp.table("reported").copy().reset_index(drop=True)
+    sm = fp.companies.set_index("company")["fiscal_year_start_month"]
+    for col, default in (("basis", "net"), ("countermeasures", "before"), ("span", "discrete"),
+                         ("metric", "tariff_cost"), ("scope", ""), ("outlet", ""),
+                         ("period", "")):
+        rep[col] = _text(rep, col, default)
+    for col in ("start", "end"):
+        if col not in rep:
+            rep[col] = pd.NaT
+    starts, ends = [], []
+    for i, r in rep.iterrows():
+        try:
+            p = reported_period(r["period"], r["start"], r["end"], r["span"],
+                                int(sm[r["company"]]))
+        except PeriodError as e:  # validate refuses these; a table built in code may not
+            raise DatasetError([Problem("reported.csv", i + 2, "period", str(e))]) from None
+        starts.append(p.start)
+        ends.append(p.end)
+    rep["start"], rep["end"] = pd.to_datetime(starts), pd.to_datetime(ends)
+    no_label = rep["period"].eq("")
+    rep.loc[no_label, "period"] = [f"{a:%Y-%m}..{b:%Y-%m}" for a, b in
+                                   zip(rep.loc[no_label, "start"], rep.loc[no_label, "end"])]
+    return rep
+
+
+def _monthly(fp: Footprint, years: list[int], timing: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per company and month: modelled totals and the bill by line (company currency)."""
+    res = exposure(fp, years, by_month=True, timing=timing)
+    res["month"] = pd.to_datetime(res["month"])
+    tot = summarise(res, ["month"])
+    lines = summarise(res, ["goods", "month"]).pivot_table(
+        index=["company", "month"], columns="goods", values="tariff_cost_local",
+        aggfunc="sum").reindex(columns=list(LINES)).fillna(0.0).add_suffix("_local")
+    return tot, lines.reset_index()
 
 
 def calibrate(fp: Footprint) -> pd.DataFrame:
     """One row per ``reported`` row: the published figure, the part the model covers, the
-    modelled figure on the same basis (``gross``: added duty before the offset; ``net``: after
-    it) in the same currency, their ratio, and the modelled bill line by line (company
-    currency, ``<line>_local``; the offset negative). A figure after the company's own
-    countermeasures is shown but not compared (``comparable`` false): the model has none."""
-    rep = fp.table("reported").copy()
-    if rep.empty:
-        return pd.DataFrame(columns=["company", "period", "as_of", "basis", "countermeasures",
-                                     "currency", "reported_total", "out_of_scope_share",
-                                     "reported", "modelled", "gross", "net", "ratio",
-                                     "comparable", "tolerance", "within_band", "latest"]
-                            + _LINE_COLS)
-    rep["fiscal_year"] = rep["period"].map(_fiscal_year)
-    rep["basis"] = rep["basis"].replace("", "net").fillna("net") if "basis" in rep \
-        else "net"
-    rep["countermeasures"] = (rep["countermeasures"].replace("", "before").fillna("before")
-                              if "countermeasures" in rep else "before")
-    years = sorted(rep["fiscal_year"].unique())
-    res = exposure(fp, years)
-    by_company = summarise(res, "company")
-    lines = summarise(res, "goods").pivot_table(index=["company", "fiscal_year"],
-                                                columns="goods", values="tariff_cost_local",
-                                                aggfunc="sum").reindex(columns=list(LINES))
-    lines = lines.fillna(0.0).add_suffix("_local").reset_index()
-    rep = rep.merge(by_company[["company", "fiscal_year", "tariff_cost_usd", "tariff_cost_local",
-                                "added_duty_usd", "added_duty_local", "currency"]].rename(
-        columns={"currency": "model_currency"}), on=["company", "fiscal_year"], how="left")
-    rep = rep.merge(lines, on=["company", "fiscal_year"], how="left")
+    modelled figure over the same months on the same basis (``gross``: added duty before the
+    offset; ``net``: after it) in the same currency, their ratio, and the modelled bill line by
+    line (company currency, ``<line>_local``; the offset negative).
+
+    A ``tariff_cost`` figure (profit and loss) is compared with the tariff cost recognised by
+    sale date (``exposure`` timing sale: duty reaches the books ``inventory`` days after entry);
+    a ``tariff_paid`` figure with the tariff cost by entry date. Each figure is compared on its
+    own months: a quarter, a half, nine months, a year or a date range (``reported_periods``).
+    A figure after the company's own countermeasures is shown but not compared
+    (``comparable`` false): the model has none."""
+    if fp.table("reported").empty:
+        return pd.DataFrame(columns=_OUT + _LINE_COLS)
+    rep = reported_periods(fp)
+    sm = fp.companies.set_index("company")["fiscal_year_start_month"]
+    model_cur = fp.companies.set_index("company")["currency"]
+    cols = ["tariff_cost_usd", "tariff_cost_local", "added_duty_usd", "added_duty_local"]
+    vals = pd.DataFrame(0.0, index=rep.index, columns=cols + _LINE_COLS)
+    for metric, timing in METRIC_TIMING.items():
+        rows = rep[rep["metric"].eq(metric)]
+        if rows.empty:
+            continue
+        years = sorted({fiscal_year_of(m, sm[c]) for c, a, b in
+                        zip(rows["company"], rows["start"], rows["end"])
+                        for m in pd.date_range(a, b, freq="MS")})
+        tot, lines = _monthly(fp, years, timing)
+        for i, r in rows.iterrows():
+            t = tot[tot["company"].eq(r["company"]) & tot["month"].between(r["start"], r["end"])]
+            ln = lines[lines["company"].eq(r["company"])
+                       & lines["month"].between(r["start"], r["end"])]
+            vals.loc[i, cols] = t[cols].sum().to_numpy()
+            vals.loc[i, _LINE_COLS] = ln[_LINE_COLS].sum().to_numpy()
+    rep["model_currency"] = rep["company"].map(model_cur)
     usd = rep["currency"].eq("USD")
-    net = rep["tariff_cost_local"].where(~usd, rep["tariff_cost_usd"]).fillna(0.0)
-    gross = rep["added_duty_local"].where(~usd, rep["added_duty_usd"]).fillna(0.0)
+    net = vals["tariff_cost_local"].where(~usd, vals["tariff_cost_usd"])
+    gross = vals["added_duty_local"].where(~usd, vals["added_duty_usd"])
     other = ~usd & rep["currency"].ne(rep["model_currency"]) & rep["model_currency"].notna()
     if other.any():
         r = rep[other].iloc[0]
         raise ValueError(f"reported figure of {r['company']} is in {r['currency']}, the model "
                          f"reports {r['model_currency']} and USD")
     out = pd.DataFrame({
-        "company": rep["company"], "period": rep["period"],
+        "company": rep["company"], "metric": rep["metric"], "period": rep["period"],
+        "start": rep["start"].dt.strftime("%Y-%m-%d"), "end": rep["end"].dt.strftime("%Y-%m-%d"),
+        "span": rep["span"], "scope": rep["scope"], "outlet": rep["outlet"],
         "as_of": pd.to_datetime(rep["as_of"]).dt.strftime("%Y-%m-%d"),
         "basis": rep["basis"], "countermeasures": rep["countermeasures"],
         "currency": rep["currency"], "reported_total": rep["value"],
@@ -74,12 +122,45 @@ def calibrate(fp: Footprint) -> pd.DataFrame:
     tol = rep["tolerance"] if "tolerance" in rep else pd.Series(float("nan"), index=rep.index)
     out["tolerance"] = tol
     out["within_band"] = ((out["ratio"] - 1).abs() <= tol).where(tol.notna() & out["comparable"])
-    latest = rep.groupby(["company", "period"])["as_of"].transform("max").eq(rep["as_of"])
-    out["latest"] = latest.to_numpy()
+    same = ["company", "metric", "start", "end", "scope", "outlet"]
+    out["latest"] = rep.groupby(same)["as_of"].transform("max").eq(rep["as_of"]).to_numpy()
     for c in _LINE_COLS:  # the bill by line in the company's currency (USD figures: see gross)
-        out[c] = rep[c].fillna(0.0).to_numpy()
-    return out.sort_values(["company", "period", "as_of", "basis", "countermeasures"]) \
-        .reset_index(drop=True)
+        out[c] = vals[c].to_numpy()
+    return out.sort_values(["company", "metric", "start", "end", "as_of", "basis",
+                            "countermeasures", "scope", "outlet"]).reset_index(drop=True)
+
+
+def cumulative_by_quarter(fp: Footprint, cal: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per company and fiscal year: the modelled tariff cost recognised, cumulative by quarter
+    (Q1, H1, 9M, FY, company currency, net), beside each comparable reported ``tariff_cost``
+    figure whose months run from the year's start to a quarter's end (cumulative; the latest of
+    each) — the calibration chart's data. Columns: company, fiscal_year, quarter (1-4), end,
+    modelled, reported (in scope; NaN where none), period."""
+    cal = calibrate(fp) if cal is None else cal
+    sm = fp.companies.set_index("company")["fiscal_year_start_month"]
+    years = sorted({fiscal_year_of(pd.Timestamp(s), sm[c])
+                    for c, s in zip(cal["company"], cal["start"])}) or [fp.base_year]
+    tot, _ = _monthly(fp, years, "sale")
+    rows = []
+    for (company, fy), g in tot.groupby(["company", "fiscal_year"]):
+        first = pd.Timestamp(int(fy), int(sm[company]), 1)
+        for q in range(1, 5):
+            end = first + pd.DateOffset(months=3 * q) - pd.Timedelta(days=1)
+            modelled = g.loc[g["month"] <= end, "tariff_cost_local"].sum()
+            rows.append({"company": company, "fiscal_year": int(fy), "quarter": q,
+                         "end": end.strftime("%Y-%m-%d"), "modelled": modelled})
+    out = pd.DataFrame(rows)
+    c = cal[cal["metric"].eq("tariff_cost") & cal["comparable"] & cal["latest"]
+            & cal["basis"].eq("net") & cal["scope"].eq("") & cal["outlet"].eq("")]
+    c = c.assign(fiscal_year=[fiscal_year_of(pd.Timestamp(s), sm[co])
+                              for co, s in zip(c["company"], c["start"])])
+    starts = [pd.Timestamp(int(fy), int(sm[co]), 1).strftime("%Y-%m-%d")
+              for co, fy in zip(c["company"], c["fiscal_year"])]
+    c = c[c["start"].eq(pd.Series(starts, index=c.index, dtype=object))] \
+        .sort_values("as_of").drop_duplicates(["company", "fiscal_year", "end"], keep="last")
+    out = out.merge(c[["company", "fiscal_year", "end", "reported", "period"]],
+                    on=["company", "fiscal_year", "end"], how="left")
+    return out
 
 
 def _perturbations(fp: Footprint) -> dict[str, tuple]:

@@ -727,3 +727,61 @@ def quota_segments(fp: Footprint, lanes: pd.DataFrame) -> pd.DataFrame:
     seg["in_duty_usd"] /= per
     seg["over_duty_usd"] /= per
     return seg[cols]
+
+
+#: groupings in time of ``exposure_timeline`` (any with the other ``GROUPINGS`` but month)
+TIME_GROUPINGS = ("month", "quarter", "fiscal_year")
+#: the columns of a timeline after its grouping keys
+TIMELINE_COLUMNS = ["units", "duty_usd", "added_duty_usd", "offset_usd", "tariff_cost_usd",
+                    "tariff_cost_local", "units_sold", "tariff_cost_recognised_usd",
+                    "tariff_cost_recognised_local", "currency"]
+
+
+def quarter_label(fiscal_year, month, start_month) -> str:
+    """FY2025Q3 for a month of the third quarter of FY2025 (the company's fiscal year)."""
+    m = pd.Timestamp(month)
+    q = ((m.month - int(start_month)) % 12) // 3 + 1
+    return f"FY{int(fiscal_year)}Q{q}"
+
+
+def exposure_timeline(fp: Footprint, fiscal_years=None, by=("month",)) -> pd.DataFrame:
+    """Duty paid (cash, by entry date: ``duty_usd``, and the tariff cost ``tariff_cost_*``) and
+    the tariff cost recognised (by sale date, ``inventory`` days later, first in first out:
+    ``tariff_cost_recognised_*``; ``units_sold``) per company and month, quarter (FY2025Q1) or
+    fiscal year, with any of the other groupings; in time order within each company."""
+    by = [by] if isinstance(by, str) else list(by)
+    time = [b for b in by if b in TIME_GROUPINGS]
+    if len(time) != 1:
+        raise ValueError(f"group by exactly one of {', '.join(TIME_GROUPINGS)}")
+    other = [b for b in by if b not in TIME_GROUPINGS]
+    bad = [b for b in other if b not in GROUPINGS]
+    if bad:
+        raise ValueError(f"cannot group by {bad}; choose from "
+                         f"{', '.join(GROUPINGS[:-1] + TIME_GROUPINGS)}")
+    years = [fp.base_year] if fiscal_years is None else fiscal_years
+    sm = fp.companies.set_index("company")["fiscal_year_start_month"]
+    keys = list(dict.fromkeys(["company", "fiscal_year"] + other + time))
+    parts = []
+    for timing in TIMINGS:
+        r = exposure(fp, years, by_month=True, timing=timing)
+        if "goods" in other:
+            r = offset_as_line(r)
+        r["month"] = pd.to_datetime(r["month"])
+        r["quarter"] = [quarter_label(y, m, sm[c]) for y, m, c in
+                        zip(r["fiscal_year"], r["month"], r["company"])]
+        cols = ["units", "duty_usd", "added_duty_usd", "offset_usd", "tariff_cost_usd",
+                "tariff_cost_local"] if timing == "entry" else \
+            ["units", "tariff_cost_usd", "tariff_cost_local"]
+        g = r.groupby(keys, as_index=False).agg({**{c: "sum" for c in cols},
+                                                 "currency": "first"})
+        if timing == "sale":
+            g = g.rename(columns={"units": "units_sold",
+                                  "tariff_cost_usd": "tariff_cost_recognised_usd",
+                                  "tariff_cost_local": "tariff_cost_recognised_local"})
+        parts.append(g)
+    out = parts[0].merge(parts[1], on=keys, how="outer", suffixes=("", "_sold"))
+    out["currency"] = out["currency"].fillna(out.pop("currency_sold"))
+    num = [c for c in TIMELINE_COLUMNS if c != "currency"]
+    out[num] = out[num].fillna(0.0)
+    order = list(dict.fromkeys(["company"] + time + keys))
+    return out.sort_values(order).reset_index(drop=True)[keys + TIMELINE_COLUMNS]
