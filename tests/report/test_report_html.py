@@ -221,3 +221,38 @@ def test_summary_says_in_which_scenarios_the_alliance_pays(tiny):
     assert list(gain.x) == [300.0, 100.0, -20.0]
     acme = next(t for t in fig.data if "Acme Motor" in t.name)
     assert acme.marker.color == rd.meta["colours"]["company"]["acme"]
+
+
+def _summary_row(html_text: str, company_name: str) -> str:
+    table = re.search(r"<table id='summary-cost'>(.*?)</table>", html_text, re.S).group(1)
+    return next(r for r in table.split("<tr>") if company_name in r)
+
+
+def test_summary_with_two_figures_on_the_latest_day_and_one_not_compared(tmp_path):
+    """Two reported figures on a company's latest day (another basis) give one summary row,
+    the compared one; a latest figure after countermeasures says "not compared", never
+    "inside its band"."""
+    from autoalliance.report.html import summary
+
+    fp = load_footprint(None)
+    rep = fp.table("reported")
+    day = rep[rep["company"] == "nissan"]["as_of"].max()
+    twin = rep[(rep["company"] == "nissan") & (rep["as_of"] == day)].assign(
+        basis="gross", value=1e12)
+    honda = rep["company"] == "honda"
+    late = rep[honda]["as_of"].max()
+    after = rep.copy()
+    after.loc[honda & (after["as_of"] == late), "countermeasures"] = "after"
+    f = fp.replace(reported=pd.concat([after, twin], ignore_index=True))
+    rd = build(f, stages=("exposure",))
+    out = summary(rd)
+    nissan = _summary_row(out, "Nissan")
+    assert nissan.count("reported on") == 1 and "(inside its band)" in nissan
+    assert "1,000bn" not in nissan  # the gross twin (no band) is not the one shown
+    honda_row = _summary_row(out, "Honda")
+    assert "(not compared)" in honda_row and "inside its band" not in honda_row
+    from autoalliance.report.html import calibration
+
+    table = calibration(rd)
+    assert table.count("not compared") >= 1
+    assert "±30% inside" not in table  # Honda's latest is after countermeasures

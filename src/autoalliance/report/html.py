@@ -87,9 +87,25 @@ def latest_calibration(rd: ReportData) -> pd.DataFrame:
     if not rd.has("calibration"):
         return pd.DataFrame()
     c = rd.tables["calibration"]
-    c = c[c["latest"].astype(bool)] if "latest" in c else c.drop_duplicates("company",
-                                                                             keep="last")
-    return c.reset_index(drop=True)
+    c = c[c["latest"].astype(bool)] if "latest" in c else c
+    # one row per company, even when several figures share its latest day: a compared figure
+    # with a band first, then a compared one, then any
+    rank = (c.get("comparable", True) == True).astype(int) * 2 \
+        + c["tolerance"].notna().astype(int)  # noqa: E712
+    c = c.assign(_rank=rank).sort_values(["company", "_rank"], kind="stable")
+    return c.drop_duplicates("company", keep="last").drop(columns="_rank") \
+        .reset_index(drop=True)
+
+
+def band_words(r) -> str:
+    """A figure against its band: inside, outside, or not compared (a figure after the company's
+    own countermeasures has no band to be inside); '' without a band."""
+    if not bool(r.get("comparable", True)) or pd.isna(r.get("ratio")):
+        return "not compared"
+    if pd.isna(r.get("tolerance")):
+        return ""
+    inside = r.get("within_band")
+    return "inside its band" if pd.notna(inside) and bool(inside) else "outside its band"
 
 
 def summary(rd: ReportData) -> str:
@@ -103,9 +119,8 @@ def summary(rd: ReportData) -> str:
             rep = ""
             if cal is not None and r.company in cal.index:
                 x = cal.loc[r.company]
-                band = ("" if pd.isna(x["tolerance"]) else
-                        (" (inside its band)" if bool(x["within_band"]) else " (outside its "
-                         "band)"))
+                words = band_words(x)
+                band = f" ({words})" if words else ""
                 rep = (f"{x['reported'] / 1e9:,.0f}bn {html.escape(str(x['currency']))} "
                        f"reported on {pd.Timestamp(x['as_of']):%d %b %Y}; ratio "
                        f"{x['ratio']:.2f}{band}")
@@ -303,7 +318,7 @@ def calibration(rd: ReportData) -> str:
         f"</td><td>{basis(r)}</td><td>{r.reported_total / 1e9:,.1f}</td>"
         f"<td>{r.reported / 1e9:,.1f}</td><td>{r.modelled / 1e9:,.1f}</td><td>{ratio(r)}</td><td>"
         + ("" if pd.isna(r.tolerance) else f"±{r.tolerance:.0%} "
-           + ("inside" if bool(r.within_band) else "outside"))
+           + band_words(r._asdict()).replace(" its band", ""))
         + f"</td><td>{html.escape(str(r.currency))}</td></tr>"
         for r in c.itertuples(index=False))
     return ("<section id='sec-calibration'><h2 id='calibration'>Calibration: the model against "
