@@ -200,6 +200,14 @@ def register(app: typer.Typer) -> None:
             return
         fp = with_scenario(load_footprint(path), scenario)
         who = [p.strip() for p in partners.split(",") if p.strip()] if partners else None
+        if lever:
+            from autoalliance.scenarios.thresholds import levers
+
+            known = [lv.name for lv in levers(fp, who or list(fp.companies["company"]))]
+            bad = [x for x in lever if x not in known]
+            if bad:
+                raise ValueError(f"--lever: unknown lever {bad[0]!r}; this dataset's levers: "
+                                 f"{', '.join(known)}")
         with progress_status("solving every coalition's plan and the split"):
             res = run(fp, rule=rule.value, partners=who,
                       settings=Settings(horizon=_horizon(horizon)),
@@ -214,13 +222,8 @@ def register(app: typer.Typer) -> None:
         thr = None
         if with_thresholds:
             from autoalliance.scenarios.deal import deal_from_share
-            from autoalliance.scenarios.thresholds import levers, thresholds
+            from autoalliance.scenarios.thresholds import thresholds
 
-            known = [lv.name for lv in levers(fp, res.partners)]
-            bad = [x for x in lever if x not in known]
-            if bad:
-                raise typer.BadParameter(f"unknown lever {bad[0]!r}; this dataset's levers: "
-                                         f"{', '.join(known)}", param_hint="--lever")
             with progress_status("re-solving the fixed deal for break-even thresholds"):
                 thr = thresholds(fp, deal_from_share(res),
                                  Settings(horizon=_horizon(horizon)), only=lever or None)

@@ -9,6 +9,7 @@ on (``tests/report/test_docfigures.py``), so no figure in the docs can drift fro
 A KEY is ``family.rest``: the family names a provider below (``cal``: calibration, ``bill``:
 the bill's lines, ``veh``: imported vehicles by origin, ``sens``: the sensitivity steps,
 ``plan``: the alliance plan and its scenarios, ``share``: the Shapley game and fee schedule,
+``deal``: the recommended deal (the nucleolus split, its reasons' figures and its fees),
 ``robust``: regret, ``bench``: a value of ``benchmarks/results.json``, written by ``make
 bench``). Each provider is computed once per run, only when a file quotes it.
 """
@@ -311,13 +312,37 @@ class Figures:
             return self._fee_sentence(r)
         raise DocFigureError(f"no sharing figure {rest!r}")
 
-    def _fee_sentence(self, r) -> str:
+    def _fig_deal(self, rest: str) -> str:
+        """The recommended deal (``share``'s first table; computed with the Shapley run):
+        ``deal.table``, ``deal.gain.PARTNER`` ($M, one decimal), ``deal.rule``, ``deal.fees``
+        (the fee sentence of the schedule that delivers it)."""
+        r = self.shapley
+        rec = r.recommendation
+        parts = rest.split(".", 1)
+        if parts[0] == "table":
+            t = rec.partners
+            rows = [[_name(p), usd_m(t.loc[p, "standalone_usd"]),
+                     usd_m(t.loc[p, "allocation_usd"]), signed_m(t.loc[p, "gain_usd"]),
+                     usd_m(t.loc[p, "max_core_gain_usd"]),
+                     signed_m(t.loc[p, "shapley_gain_usd"])] for p in r.partners]
+            return md_table(["partner", "standalone", "nucleolus allocation", "gain",
+                             "largest gain in the core", "Shapley gain"], rows)
+        if parts[0] == "gain":
+            return usd_m(rec.gain[parts[1]], 1)
+        if parts[0] == "rule":
+            return rec.rule
+        if parts[0] == "fees":
+            return self._fee_sentence(r, r.recommended_fees)
+        raise DocFigureError(f"no deal figure {rest!r}")
+
+    def _fee_sentence(self, r, fees=None) -> str:
         from autoalliance.report.data import labels
 
+        fees = r.fees if fees is None else fees
         opts = self.fp.table("options").set_index("option")
         names = labels(self.fp)
         bits = []
-        for f in r.fees.fees.itertuples():
+        for f in fees.fees.itertuples():
             o = opts.loc[f.instrument]
             first = str(o["nameplates"]).split(";")[0]
             nameplate = names["nameplate"].get(first, first).split(" ", 1)[-1]
@@ -328,7 +353,7 @@ class Figures:
             bits.append(f"{_name(f.payer)} pays {_name(f.payee)} ${f.fee_usd:,.0f} per "
                         f"{nameplate} built at {host} ({f.units:,.0f} units over the "
                         f"horizon; {where})")
-        ls = r.fees.lump_sums
+        ls = fees.lump_sums
         got, paid = ls[ls["lump_sum_usd"] > 0.5e6], ls[ls["lump_sum_usd"] < -0.5e6]
         for x in paid.itertuples():
             to = " and ".join(_name(p) for p in got["partner"])
