@@ -90,8 +90,11 @@ def test_adding_capacity_never_lowers_profit(base, inst, plant, extra):
 
 
 def _duty_matches_exposure(fp, res):
+    """Every line of the bill (vehicles, own and suppliers' parts, metals, service parts, the
+    offset): the plan's duty paid per company equals the exposure engine's on the plan's
+    flows and fiscal years."""
     flows = res.flows[["nameplate", "plant", "market", "fiscal_year", "units"]]
-    exp = duty_for_flows(fp, flows)
+    exp = duty_for_flows(fp, flows, service_years=range(res.horizon[0], res.horizon[1] + 1))
     engine = (exp.groupby("company")["duty_usd"].sum() + exp.groupby("company")["offset_usd"]
               .sum())
     planner = res.companies.set_index("company")["duty_usd"]
@@ -111,9 +114,10 @@ STEEL = [measure("s232_steel", "additional", "*", "metal", "steel", rate=0.5,
                  start="2025-08-01")]
 
 
-def _with_lines(folder, own, pass_through, to_suppliers, claims, steel, under):
+def _with_lines(folder, own, pass_through, to_suppliers, claims, steel, under, service=0.0):
     """The tiny alliance with every line of the bill: who imports the parts, supplier
-    pass-through, offset share to suppliers, the offset's claims date, metals."""
+    pass-through, offset share to suppliers, the offset's claims date, metals, service parts
+    (``service`` USD a year of Japanese replacement parts for alpha, Canadian for beta)."""
     t = tiny_alliance_tables()
     parts = t["parts_content"].assign(own_import_share=own)
     parts = pd.concat([parts, pd.DataFrame([dict(plant="b_us", origin="CN",
@@ -127,8 +131,13 @@ def _with_lines(folder, own, pass_through, to_suppliers, claims, steel, under):
                                 under_auto_tariff=False)]).assign(source="t")
     companies = t["companies"].assign(supplier_pass_through=pass_through,
                                       offset_to_suppliers=to_suppliers)
+    sp = pd.DataFrame([dict(company="alpha", market="US", origin="JP", usmca_compliant="false",
+                            value_usd=service),
+                       dict(company="beta", market="US", origin="CA", usmca_compliant="false",
+                            value_usd=service / 2)]).assign(source="t")
     return tiny_alliance(folder, parts_content=parts.assign(source="t"), measures=law,
-                         metals=metals, companies=companies)
+                         metals=metals, companies=companies,
+                         service_parts=sp if service else sp.iloc[0:0])
 
 
 def test_plant_parts_duty_depends_on_who_imports(tmp_path):
@@ -150,22 +159,42 @@ def test_plant_parts_duty_depends_on_who_imports(tmp_path):
 lines = st.tuples(st.sampled_from(["", 0.0, 0.4, 1.0]), st.sampled_from(["", 0.0, 0.6, 1.0]),
                   st.sampled_from(["", 0.0, 0.5]),
                   st.sampled_from(["", "2026-01-01", "2026-10-01", "2027-06-01"]),
-                  st.integers(0, 800), st.booleans())
+                  st.integers(0, 800), st.booleans(),
+                  st.sampled_from([0.0, 1e6, 100e6]))
 
 
 @settings(max_examples=4, **FAST)
 @given(v=lines)
 def test_planner_duty_equals_exposure_with_every_bill_line(tmp_path_factory, v):
-    """Random own-import shares, pass-through, offset share to suppliers, claims dates and
-    metals: the planner's duty paid (gross less the offset it uses) equals the exposure
-    engine's for the plan's flows, company by company."""
+    """Random own-import shares, pass-through, offset share to suppliers, claims dates,
+    metals and service parts: the planner's duty paid (gross less the offset it uses) equals
+    the exposure engine's for the plan's flows and years, company by company."""
     fp = _with_lines(tmp_path_factory.mktemp("lines"), *v)
     res = plan(fp, "alliance", horizon=YEARS, settings=EXACT)
     _duty_matches_exposure(fp, res)
     flows = res.flows[["nameplate", "plant", "market", "fiscal_year", "units"]]
-    goods = set(duty_for_flows(fp, flows)["goods"])
+    goods = set(duty_for_flows(fp, flows, service_years=YEARS)["goods"])
     assert "metal" in goods or v[4] == 0
     assert "supplier_part" in goods  # b_us's Chinese parts are all suppliers'
+    assert "service_part" in goods or v[6] == 0
+
+
+def test_service_parts_duty_is_in_the_plan(tmp_path):
+    """$100M a year of Japanese service parts for alpha: the deal's 15% on parts all FY2026 and
+    FY2027 (from 16 September 2025), $15M a year, $30M over the horizon. No choice changes it:
+    alpha's plan duty and profit move by exactly that, beta's not at all, and the flows stay."""
+    without = plan(_with_lines(tmp_path / "a", "", "", "", "", 0, False), "alliance",
+                   horizon=YEARS, settings=EXACT)
+    fp = _with_lines(tmp_path / "b", "", "", "", "", 0, False, service=100e6)
+    res = plan(fp, "alliance", horizon=YEARS, settings=EXACT)
+    a = res.companies.set_index("company")
+    b = without.companies.set_index("company")
+    beta_sp = 2 * 50e6 * 0.275  # Canadian non-USMCA parts: MFN 2.5% + Section 232 25%
+    assert a.at["alpha", "duty_usd"] - b.at["alpha", "duty_usd"] == pytest.approx(30e6)
+    assert a.at["beta", "duty_usd"] - b.at["beta", "duty_usd"] == pytest.approx(beta_sp)
+    assert b["profit_usd"].sum() - a["profit_usd"].sum() == pytest.approx(30e6 + beta_sp)
+    pd.testing.assert_frame_equal(res.flows, without.flows)
+    _duty_matches_exposure(fp, res)
 
 
 def test_infeasible_demand_is_explained_before_solving(base):

@@ -30,7 +30,7 @@ from autoalliance.dataset.option_rules import split_list as _split
 from autoalliance.dataset.option_rules import text as _str
 from autoalliance.errors import DatasetError, Problem
 from autoalliance.settings import Settings
-from autoalliance.trade.exposure import current_flows, quota_segments, unit_duty
+from autoalliance.trade.exposure import current_flows, duty_for_flows, quota_segments, unit_duty
 from autoalliance.trade.fx import per_usd_on
 
 SEP = "|"
@@ -56,6 +56,12 @@ class PlanInputs:
     quota: pd.DataFrame = field(default_factory=pd.DataFrame)
     # index (measure, calendar_year): units of the quota left to the plan's lanes
     quota_room: pd.Series = field(default_factory=pd.Series)
+    # company x year: duty_usd on the replacement parts each firm imports (``service_parts``),
+    # the same whatever the plan builds; zero for a firm without any
+    service: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # today's sourcing applied to the horizon's demand: nameplate, plant, market, fiscal_year,
+    # units (``trade.exposure.current_flows``), what a plan's moves are measured from
+    today: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def check_plan_tables(fp: Footprint) -> list[Problem]:
@@ -215,22 +221,43 @@ def build_inputs(fp: Footprint, companies: list[str], settings: Settings,
     return PlanInputs(companies=list(companies), years=years, lanes=lanes, coef=coef,
                       demand=demand, plants=plants, tools=tools, options=opts, covers=covers,
                       cover_lanes=cover_lanes, option_cap=option_cap, quota=quota,
-                      quota_room=quota_room)
+                      quota_room=quota_room, service=service_duty(fp, companies, years),
+                      today=today.reset_index(drop=True))
+
+
+def service_duty(fp: Footprint, companies: list[str], years: list[int]) -> pd.DataFrame:
+    """Duty (USD) on each firm's replacement parts (``service_parts``) per fiscal year: the
+    exposure engine's ``service_part`` line, which no plan choice changes. Index (company,
+    fiscal_year) over every company and year of the plan; column ``duty_usd``."""
+    grid = pd.MultiIndex.from_product([list(companies), list(years)],
+                                      names=["company", "fiscal_year"])
+    out = pd.DataFrame({"duty_usd": 0.0}, index=grid)
+    sp = fp.table("service_parts")
+    if sp.empty or not sp["company"].isin(set(companies)).any():
+        return out
+    none = pd.DataFrame(columns=["nameplate", "plant", "market", "fiscal_year", "units"])
+    res = duty_for_flows(fp, none, service_years=years)
+    res = res[res["goods"].eq("service_part") & res["company"].isin(set(companies))]
+    by = res.assign(fiscal_year=res["fiscal_year"].astype(int)).groupby(
+        ["company", "fiscal_year"])["duty_usd"].sum()
+    out["duty_usd"] = by.reindex(grid).fillna(0.0).to_numpy(float)
+    return out
 
 
 def _quotas(fp: Footprint, lanes: pd.DataFrame, years: list[int], comp: set,
             coef: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """Tariff-rate quotas (per calendar year, as the rule counts them): the segments of each
-    lane-year that enter under a quota rule, and the quota left per (rule, calendar year) once
-    the entries outside the plan are counted (today's sourcing of the fiscal year before the
-    horizon, and of firms outside the plan in the horizon). ``coef["duty"]`` becomes the
-    over-quota duty on those segments; each unit the plan fits in the quota earns back
-    ``saving``. Changes ``coef`` in place."""
+    lane-year that enter under a quota rule, and each firm's allotment of each (rule, calendar
+    year) (``quota_allotments``). ``coef["duty"]`` becomes the over-quota duty on those
+    segments; each unit the plan fits in its firm's allotment earns back ``saving``. Changes
+    ``coef`` in place."""
     grid = lanes[["nameplate", "plant", "market"]].reset_index().merge(
         pd.DataFrame({"fiscal_year": years}), how="cross")
     seg = quota_segments(fp, grid)
     empty = (pd.DataFrame(columns=["lane", "fiscal_year", "measure", "calendar_year", "share",
-                                   "saving"]), pd.Series(dtype=float))
+                                   "saving"]),
+             pd.Series(dtype=float, index=pd.MultiIndex.from_arrays(
+                 [[], [], []], names=["measure", "calendar_year", "company"])))
     if seg.empty:
         return empty
     seg = seg.merge(grid, on=["nameplate", "plant", "market", "fiscal_year"])
@@ -238,25 +265,61 @@ def _quotas(fp: Footprint, lanes: pd.DataFrame, years: list[int], comp: set,
     seg["saving"] = seg["over_duty_usd"] - seg["in_duty_usd"]
     extra = (seg["share"] * seg["saving"]).groupby([seg["lane"], seg["fiscal_year"]]).sum()
     coef["duty"] = coef["duty"] + extra.reindex(coef.index).fillna(0.0).to_numpy()
-    # entries outside the plan take their part of each quota first
-    before = current_flows(fp, [years[0] - 1])
-    others = current_flows(fp, years)
-    np_company = fp.nameplates.set_index("nameplate")["company"]
-    others = others[~others["nameplate"].map(np_company).isin(comp)]
-    fixed = pd.concat([before, others], ignore_index=True)
-    fixed = fixed[fixed["units"] > 0]
-    quota = seg.groupby(["measure", "calendar_year"])["quota_units"].first()
-    used = pd.Series(0.0, index=quota.index)
-    if len(fixed):
-        fs = quota_segments(fp, fixed).merge(fixed, on=["nameplate", "plant", "market",
-                                                        "fiscal_year"])
-        used = (fs["units"] * fs["share"]).groupby([fs["measure"], fs["calendar_year"]]).sum() \
-            .reindex(quota.index).fillna(0.0)
-    room = (quota - used).clip(lower=0.0).rename("room")
+    allot = quota_allotments(fp, years)
+    have = pd.MultiIndex.from_frame(seg.assign(company=seg["lane"].map(lanes["company"]))[
+        ["measure", "calendar_year", "company"]].drop_duplicates())
+    room = allot.reindex(have).fillna(0.0).rename("room")
     seg = seg[seg["saving"] > 0].reset_index(drop=True)
     seg.index = pd.Index(seg["lane"] + SEP + seg["fiscal_year"].astype(str) + SEP + seg["measure"]
                          + SEP + seg["calendar_year"].astype(str), name="seg")
     return seg[["lane", "fiscal_year", "measure", "calendar_year", "share", "saving"]], room
+
+
+def quota_allotments(fp: Footprint, years: list[int]) -> pd.Series:
+    """Each firm's part of each tariff-rate quota (rule, calendar year) over the horizon
+    ``years``, in units: the room the quota leaves after the entries before the horizon
+    (today's sourcing in the fiscal year before it), split in proportion to the firms' entries
+    under it under today's sourcing in the horizon (equally among the firms with a lane under
+    it when none enters today). The same in every plan, whoever the partners are: a firm alone
+    and in any coalition fits at most its own allotment, so the partners of an alliance do not
+    pool a quota (an alliance that changes no flow gains nothing from it). Index (measure,
+    calendar_year, company)."""
+    idx = ["measure", "calendar_year", "company"]
+    out = pd.Series(dtype=float, index=pd.MultiIndex.from_arrays([[], [], []], names=idx),
+                    name="allotment")
+    np_company = fp.nameplates.set_index("nameplate")["company"]
+    # every lane any firm has (costs rows x markets with demand in the horizon)
+    dem = fp.demand[fp.demand["fiscal_year"].isin(years)][["nameplate", "market"]]
+    lanes = fp.costs[["nameplate", "plant"]].merge(dem.drop_duplicates(), on="nameplate")
+    lanes = lanes.merge(pd.DataFrame({"fiscal_year": list(years)}), how="cross")
+    could = quota_segments(fp, lanes)
+    if could.empty:
+        return out
+    could["company"] = could["nameplate"].map(np_company)
+    quota = could.groupby(["measure", "calendar_year"])["quota_units"].first()
+
+    def entries(flows: pd.DataFrame) -> pd.Series:
+        flows = flows[flows["units"] > 0]
+        if flows.empty:
+            return pd.Series(dtype=float)
+        fs = quota_segments(fp, flows).merge(flows, on=["nameplate", "plant", "market",
+                                                        "fiscal_year"])
+        return (fs["units"] * fs["share"]).groupby(
+            [fs["measure"], fs["calendar_year"], fs["nameplate"].map(np_company)]).sum()
+
+    before = entries(current_flows(fp, [years[0] - 1]))
+    used = before.groupby(level=[0, 1]).sum() if len(before) else pd.Series(dtype=float)
+    room = (quota - used.reindex(quota.index).fillna(0.0)).clip(lower=0.0)
+    today = entries(current_flows(fp, years))
+    firms = could[["measure", "calendar_year", "company"]].drop_duplicates()
+    grid = pd.MultiIndex.from_frame(firms)
+    e = today.reindex(grid).fillna(0.0) if len(today) else pd.Series(0.0, index=grid)
+    total = e.groupby(level=[0, 1]).transform("sum")
+    n = e.groupby(level=[0, 1]).transform("size")
+    share = (e / total.where(total > 0)).fillna(1.0 / n)
+    key = pd.MultiIndex.from_arrays([grid.get_level_values(0), grid.get_level_values(1)])
+    allot = share.to_numpy() * room.reindex(key).to_numpy(float)
+    return pd.Series(allot, index=grid.set_names(idx), name="allotment")
 
 
 def _charge_share(frame: pd.DataFrame, years: list[int]) -> pd.Series:

@@ -41,11 +41,11 @@ import xarray as xr
 
 from autoalliance.errors import AutoallianceError
 from autoalliance.plan.data import SOLVER_THREADS, PlanInputs, Settings, build_inputs
-from autoalliance.plan.model import MONEY, UNITS, build_model
+from autoalliance.plan.model import FAMILIES, MONEY, build_model
 from autoalliance.plan.result import Solution
 
 IR = "individual_rationality"
-VARIABLES = ("production", "tooling", "option", "covered", "fee", "offset")
+VARIABLES = tuple(FAMILIES)
 
 
 _SOLVER_SECONDS = [0.0]
@@ -385,7 +385,7 @@ class PlanInstance:
         if not same_structure(self.d, d):
             raise StructureChanged("the variant's lanes, plants, tools, options or covers "
                                    "differ from the built model's; build a new instance")
-        m, _ = build_model(d, self.settings.max_lost_share, {c: 0.0 for c in d.companies})
+        m, parts = build_model(d, self.settings.max_lost_share, {c: 0.0 for c in d.companies})
         new = _vectors(m)
         new.row_lo[self.row_ir] = -np.inf
         if len(new.lb) != len(self.base.lb) or new.A.shape != self.base.A.shape:
@@ -401,6 +401,7 @@ class PlanInstance:
             h.changeColsCost(len(cost), cost.astype(np.int32), new.cost[cost])
         self.base = new
         self.d = d
+        self.parts["book"] = parts["book"]  # the accounts on the new numbers
         self.forget()
         # bounds are written at the next solve (coalition masks apply on top of them)
         self.current.lb = np.full_like(new.lb, np.nan)
@@ -416,10 +417,8 @@ class PlanInstance:
             data = np.where(pos >= 0, x[np.maximum(pos, 0)], 0.0) * scale
             return xr.DataArray(data, dims=var.dims,
                                 coords={k: var.coords[k].values for k in var.dims})
-        return Solution(production=values("production", UNITS), tooling=values("tooling"),
-                        option=values("option"), covered=values("covered", UNITS),
-                        fee=values("fee", MONEY), offset=values("offset", MONEY),
-                        objective=float(objective))
+        return Solution(**{name: values(name, scale) for name, scale in FAMILIES.items()},
+                        objective=float(objective), book=self.parts["book"])
 
 
 _KEPT: list = []  # [(weak reference to the footprint, key, (inputs, instance))]: the last one
@@ -458,7 +457,7 @@ def restrict(sol: Solution, d: PlanInputs) -> Solution:
         if any(len(v) == 0 for v in sel.values()):
             return None
         return a.sel({k: list(v) for k, v in sel.items()})
-    out = {f.name: cut(getattr(sol, f.name)) if f.name != "objective" else sol.objective
+    out = {f.name: cut(getattr(sol, f.name)) if f.name in FAMILIES else getattr(sol, f.name)
            for f in fields(Solution)}
     return Solution(**out)
 

@@ -19,7 +19,10 @@ Families (names as the model and the infeasibility messages use them):
 - ``offset[company, year]``: assembly offset used, at most the credit and the added parts duty;
 - ``in_quota[seg]``: units of a lane-year entering within a tariff-rate quota (a segment is the
   lane-year's entries under one quota rule in one calendar year); ``quota_share`` (at most the
-  segment's units) and ``quota`` (at most the quota left per rule and calendar year);
+  segment's units) and ``quota`` (at most the firm's allotment per rule and calendar year);
+- ``service_parts_duty[company, year]``: duty on the firm's replacement parts, a column fixed
+  at its value (no choice changes it; a coalition fixes a non-member's at zero like its other
+  columns);
 - ``individual_rationality``: each partner's profit at least its standalone profit.
 """
 
@@ -36,6 +39,11 @@ TERM = "_term"  # linopy's term dimension
 UNITS = 1e3  # model volume unit: thousand units
 MONEY = 1e6  # model money unit: million USD
 PER_UNIT = UNITS / MONEY  # USD per unit -> model money per model volume
+
+#: The plan's variable families and the scale of their values (model unit -> USD or units);
+#: the solution of every path (fresh solve, instance) reads them from here.
+FAMILIES = {"production": UNITS, "tooling": 1.0, "option": 1.0, "covered": UNITS,
+            "fee": MONEY, "offset": MONEY, "in_quota": UNITS, "service_parts_duty": MONEY}
 
 
 def _da(series: pd.Series, dim: str) -> xr.DataArray:
@@ -220,9 +228,10 @@ def define_offset(m: linopy.Model, d: PlanInputs, x):
 
 def define_quota(m: linopy.Model, d: PlanInputs, x):
     """Units entering within a tariff-rate quota: per segment (lane-year, quota rule, calendar
-    year) at most its share of the lane-year's units, and per rule and calendar year at most
-    the quota left. The lane's duty is charged at the over-quota rate; each unit in the quota
-    earns back the difference (``saving``), so the plan fills the quota where it saves most."""
+    year) at most its share of the lane-year's units, and per rule, calendar year and firm at
+    most the firm's allotment of the quota (``data.quota_allotments``). The lane's duty is
+    charged at the over-quota rate; each unit in the quota earns back the difference
+    (``saving``), so each firm fills its allotment where it saves most."""
     q_in = d.quota
     if q_in is None or q_in.empty:
         return None
@@ -235,9 +244,11 @@ def define_quota(m: linopy.Model, d: PlanInputs, x):
     xs = xs.drop_vars(["lane", "fiscal_year"], errors="ignore") if hasattr(xs, "drop_vars") else xs
     share = _da(q_in["share"], "seg")
     m.add_constraints(q - share * xs <= 0, name="quota_share")
-    key = (q_in["measure"] + "|" + q_in["calendar_year"].astype(str)).rename("quota_year")
+    company = q_in["lane"].map(d.lanes["company"])
+    key = (q_in["measure"] + "|" + q_in["calendar_year"].astype(str) + "|"
+           + company).rename("quota_year")
     room = d.quota_room
-    room_idx = pd.Index([f"{a}|{b}" for a, b in room.index], name="quota_year")
+    room_idx = pd.Index([f"{a}|{b}|{c}" for a, b, c in room.index], name="quota_year")
     rhs = xr.DataArray(room.to_numpy(float) / UNITS, dims="quota_year",
                        coords={"quota_year": room_idx.to_numpy()})
     m.add_constraints(_by(q, _da(key, "seg").rename("quota_year"), room_idx) <= rhs,
@@ -245,44 +256,176 @@ def define_quota(m: linopy.Model, d: PlanInputs, x):
     return q
 
 
-def profit_expression(d: PlanInputs, x, t, z, u, f, off, q=None) -> linopy.LinearExpression:
-    """Each firm's profit over the horizon (million USD): revenue - variable cost - duty
-    (+ offset used) - logistics - cost effects - fees paid + fees received - investment -
-    programme cost share (investment and programme cost: the share charged to the horizon)."""
+def define_service_parts(m: linopy.Model, d: PlanInputs) -> linopy.Variable:
+    """Duty on each firm's replacement parts per year (``PlanInputs.service``): a column fixed
+    at its value, so the plan's duty is the exposure engine's on every line of the bill."""
+    comps = pd.Index(d.companies, name="company")
+    years = pd.Index(d.years, name="fiscal_year")
+    sv = d.service["duty_usd"] if len(d.service) else pd.Series(dtype=float)
+    grid = pd.MultiIndex.from_product([comps, years])
+    val = sv.reindex(grid).fillna(0.0).to_numpy(float).reshape(len(comps), len(years)) / MONEY
+    fixed = xr.DataArray(val, dims=("company", "fiscal_year"),
+                         coords={"company": comps.to_numpy(), "fiscal_year": years.to_numpy()})
+    return m.add_variables(lower=fixed, upper=fixed, name="service_parts_duty")
+
+
+#: Each firm's accounts over the horizon, the lines of its profit and their sign in it
+#: (model money: million USD). ``define_accounts`` adds them to the model as named expressions
+#: ``account_<line>`` (dimension company) and their sum as ``profit``.
+ACCOUNTS = {"revenue": 1.0, "variable_cost": -1.0, "logistics": -1.0, "gross_duty": -1.0,
+            "offset": 1.0, "cost_effect": -1.0, "fees_paid": -1.0, "fees_received": 1.0,
+            "investment": -1.0}
+
+
+def _family(m, name: str):
+    """The model's variable family ``name`` (None when the plan has none)."""
+    return m.variables[name] if name in m.variables else None
+
+
+def _zero(like: linopy.LinearExpression) -> linopy.LinearExpression:
+    """An expression with no terms, over the dimensions of ``like``."""
+    data = like.data.copy()
+    data["vars"] = xr.full_like(data["vars"], -1)
+    data["coeffs"] = xr.zeros_like(data["coeffs"])
+    data["const"] = xr.zeros_like(data["const"])
+    return linopy.LinearExpression(data, like.model)
+
+
+def account_lines(m: linopy.Model, d: PlanInputs) -> dict[str, linopy.LinearExpression]:
+    """Each firm's accounts over the horizon (million USD, dimension company), from the
+    model's variables by name: revenue, variable cost and logistics of the units it sells;
+    gross duty (every line of the bill on its lanes, less what units within a quota save,
+    plus its service parts); the assembly offset it uses; cost effects, fees paid and received
+    on covered units; investment (tooling, and the hosts' and owners' shares of the options
+    taken, the share charged to the horizon)."""
     comps = pd.Index(d.companies, name="company")
     company = _da(d.lanes["company"], "lane").rename("company")
-    margin = (_lane_year(d, "revenue") - _lane_year(d, "cost") - _lane_year(d, "logistics")
-              - _lane_year(d, "duty")) * PER_UNIT
-    total = _by((margin * x).sum("fiscal_year"), company, comps) + off.sum("fiscal_year")
+    x, t, z = m["production"], _family(m, "tooling"), _family(m, "option")
+    u, f, q = _family(m, "covered"), _family(m, "fee"), _family(m, "in_quota")
+
+    def lanes(column: str):
+        return _by((_lane_year(d, column) * PER_UNIT * x).sum("fiscal_year"), company, comps)
+
+    off = m["offset"].sum("fiscal_year")
+    none = _zero(off)
+    duty = lanes("duty") + m["service_parts_duty"].sum("fiscal_year")
     if q is not None:  # duty saved on the units that enter within a quota
         seg_company = _da(d.quota["lane"].map(d.lanes["company"]), "seg").rename("company")
-        total = total + _by(_da(d.quota["saving"] * PER_UNIT, "seg") * q, seg_company, comps)
+        duty = duty - _by(_da(d.quota["saving"] * PER_UNIT, "seg") * q, seg_company, comps)
+    out = {"revenue": lanes("revenue"), "variable_cost": lanes("cost"),
+           "logistics": lanes("logistics"), "gross_duty": duty, "offset": off,
+           "cost_effect": none, "fees_paid": none, "fees_received": none, "investment": none}
     if u is not None:
         payer = _da(d.covers["company"], "cover").rename("company")
         payee = _da(d.covers["payee"], "cover").rename("company")
         effect = _da(d.covers["effect"] * PER_UNIT, "cover")
-        total = total - _by((effect * u).sum("fiscal_year"), payer, comps)
-        total = (total - _by(f.sum("fiscal_year"), payer, comps)
-                 + _by(f.sum("fiscal_year"), payee, comps))
+        out["cost_effect"] = _by((effect * u).sum("fiscal_year"), payer, comps)
+        out["fees_paid"] = _by(f.sum("fiscal_year"), payer, comps)
+        out["fees_received"] = _by(f.sum("fiscal_year"), payee, comps)
+    invest = []
     if t is not None:
         owner = _da(d.tools["company"], "tool").rename("company")
         inv = _da(d.tools["investment_usd"] * d.tools["charge_share"] / MONEY, "tool")
-        total = total - _by(inv * t, owner, comps)
+        invest.append(_by(inv * t, owner, comps))
     if z is not None:
         o = d.options[d.options["kind"] != "do_nothing"]
         if len(o):
             zo = z.sel(option=list(o.index))
             host_cost = _da(o["host_cost_usd"] / MONEY, "option")
             owner_cost = _da(o["owner_cost_usd"] / MONEY, "option")
-            total = total - _by(host_cost * zo, _da(o["host"], "option").rename("company"),
-                                comps)
-            total = total - _by(owner_cost * zo, _da(o["owner"], "option").rename("company"),
-                                comps)
-    return total
+            invest.append(_by(host_cost * zo, _da(o["host"], "option").rename("company"),
+                              comps))
+            invest.append(_by(owner_cost * zo, _da(o["owner"], "option").rename("company"),
+                              comps))
+    if invest:
+        out["investment"] = sum(invest[1:], invest[0])
+    return out
+
+
+def define_accounts(m: linopy.Model, d: PlanInputs) -> tuple[dict, linopy.LinearExpression]:
+    """Each firm's accounts as named expressions on the model (``account_<line>``) and its
+    profit, their signed sum (``profit``): the one definition of the plan's money, which the
+    objective, individual rationality and the reported accounts all read."""
+    lines = account_lines(m, d)
+    named = {k: m.add_expressions(v, name=f"account_{k}") for k, v in lines.items()}
+    terms = [ACCOUNTS[k] * v for k, v in named.items()]
+    profit = m.add_expressions(sum(terms[1:], terms[0]), name="profit")
+    return named, profit
+
+
+class Book:
+    """The accounts of one model as matrices over its variable families: each (line, company)
+    is a row, so every account of a solution is a sparse product ``A_V @ value_V`` summed over
+    the families (USD). Built once per model; evaluating it is a few matrix-vector products."""
+
+    def __init__(self, lines: dict, parts: dict, companies: list[str]):
+        self.lines = list(lines)
+        self.companies = list(companies)
+        self.coords: dict[str, dict] = {}
+        lookup = []  # per family: its labels (flat, the family's own dimension order)
+        for name in FAMILIES:
+            var = parts.get(name)
+            if var is None:
+                continue
+            self.coords[name] = {k: var.coords[k].values for k in var.dims}
+            lookup.append((name, var.labels.values.ravel()))
+        top = max([int(lab.max()) for _, lab in lookup if lab.size] + [0]) + 1
+        fam = np.full(top, -1)
+        pos = np.full(top, -1)
+        for k, (_, lab) in enumerate(lookup):
+            ok = lab >= 0
+            fam[lab[ok]] = k
+            pos[lab[ok]] = np.flatnonzero(ok)
+        n_comp = len(self.companies)
+        rows, vars_, coeffs, const = [], [], [], np.zeros(len(self.lines) * n_comp)
+        for i, line in enumerate(self.lines):
+            e = lines[line].data.transpose("company", TERM).reindex(company=self.companies)
+            v = e["vars"].fillna(-1).to_numpy().astype(np.int64)
+            c = e["coeffs"].fillna(0.0).to_numpy()
+            r = np.broadcast_to((i * n_comp + np.arange(n_comp))[:, None], v.shape)
+            keep = (v >= 0) & (c != 0)
+            rows.append(r[keep])
+            vars_.append(v[keep])
+            coeffs.append(c[keep])
+            const[i * n_comp:(i + 1) * n_comp] = np.nan_to_num(e["const"].to_numpy())
+        rows, vars_, coeffs = (np.concatenate(a) for a in (rows, vars_, coeffs))
+        from scipy.sparse import csr_matrix
+
+        self.A = {}
+        for k, (name, lab) in enumerate(lookup):
+            sel = fam[vars_] == k
+            self.A[name] = csr_matrix((coeffs[sel] * MONEY, (rows[sel], pos[vars_[sel]])),
+                                      shape=(len(const), lab.size))
+        self.const = const * MONEY
+
+    def _vector(self, name: str, values: xr.DataArray | None, scale: float) -> np.ndarray:
+        coords = self.coords[name]
+        n = int(np.prod([len(v) for v in coords.values()]))
+        if values is None:
+            return np.zeros(n)
+        dims = list(coords)
+        same = (list(values.dims) == dims and all(
+            len(values.coords[k]) == len(coords[k])
+            and (values.coords[k].values == coords[k]).all() for k in dims))
+        if not same:  # a solution restricted or widened to other labels: missing ones are 0
+            values = values.transpose(*dims).reindex(
+                {k: coords[k] for k in dims}, fill_value=0.0)
+        return np.nan_to_num(values.to_numpy().ravel() / scale)
+
+    def evaluate(self, solution) -> pd.DataFrame:
+        """The accounts of ``solution`` (a Solution of this model's labels, or of a coalition's
+        restricted or widened ones): company x line, USD."""
+        total = self.const.copy()
+        for name, A in self.A.items():
+            total += A @ self._vector(name, getattr(solution, name, None), FAMILIES[name])
+        return pd.DataFrame(total.reshape(len(self.lines), len(self.companies)).T,
+                            index=pd.Index(self.companies, name="company"), columns=self.lines)
 
 
 def define_plan(m: linopy.Model, d: PlanInputs, max_lost_share: float = 1.0) -> dict:
-    """Every family of the plan (no objective): its variables and each firm's profit."""
+    """Every family of the plan (no objective): its variables, each firm's accounts
+    (``accounts``: line -> expression), their sum ``profit`` and the ``book`` that evaluates
+    the accounts of a solution."""
     x = define_production(m, d)
     define_demand(m, d, x, max_lost_share)
     define_capacity(m, d, x)
@@ -292,9 +435,13 @@ def define_plan(m: linopy.Model, d: PlanInputs, max_lost_share: float = 1.0) -> 
     f = define_fees(m, d, u)
     off = define_offset(m, d, x)
     q = define_quota(m, d, x)
-    profit = profit_expression(d, x, t, z, u, f, off, q)
-    return dict(production=x, tooling=t, option=z, covered=u, fee=f, offset=off, in_quota=q,
-                profit=profit)
+    sp = define_service_parts(m, d)
+    parts = dict(production=x, tooling=t, option=z, covered=u, fee=f, offset=off, in_quota=q,
+                 service_parts_duty=sp)
+    accounts, profit = define_accounts(m, d)
+    parts.update(accounts=accounts, profit=profit,
+                 book=Book(accounts, parts, d.companies))
+    return parts
 
 
 def build_model(d: PlanInputs, max_lost_share: float = 1.0,

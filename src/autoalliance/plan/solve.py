@@ -27,7 +27,7 @@ from autoalliance.plan.instance import (
     quiet,
     restrict,
 )
-from autoalliance.plan.model import MONEY, UNITS, build_model
+from autoalliance.plan.model import FAMILIES, MONEY, UNITS, build_model
 from autoalliance.plan.result import PlanResult, Solution, assemble, profit_by_company
 
 MODES = ("standalone", "alliance")
@@ -60,11 +60,9 @@ def _run(m, settings: Settings) -> str:
 def _values(parts, objective: float = float("nan")) -> Solution:
     def sol(v):
         return None if v is None else v.solution
-    return Solution(production=sol(parts["production"]) * UNITS, tooling=sol(parts["tooling"]),
-                    option=sol(parts["option"]),
-                    covered=None if parts["covered"] is None else sol(parts["covered"]) * UNITS,
-                    fee=None if parts["fee"] is None else sol(parts["fee"]) * MONEY,
-                    offset=sol(parts["offset"]) * MONEY, objective=objective)
+    return Solution(**{name: None if parts.get(name) is None else sol(parts[name]) * scale
+                       for name, scale in FAMILIES.items()}, objective=objective,
+                    book=parts.get("book"))
 
 
 def solve_inputs(d: PlanInputs, settings: Settings,

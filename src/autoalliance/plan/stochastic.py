@@ -43,8 +43,31 @@ class _Prefixed:
     def add_constraints(self, *args, name=None, **kwargs):
         return self._m.add_constraints(*args, name=self._prefix + name, **kwargs)
 
+    def add_expressions(self, *args, name=None, **kwargs):
+        return self._m.add_expressions(*args, name=self._prefix + name, **kwargs)
+
+    @property
+    def variables(self):
+        return _PrefixedVariables(self._m.variables, self._prefix)
+
+    def __getitem__(self, name):
+        return self._m[self._prefix + name]
+
     def __getattr__(self, item):
         return getattr(self._m, item)
+
+
+class _PrefixedVariables:
+    """A model's variables seen through a name prefix."""
+
+    def __init__(self, variables, prefix: str):
+        self._v, self._prefix = variables, prefix
+
+    def __contains__(self, name) -> bool:
+        return self._prefix + name in self._v
+
+    def __getitem__(self, name):
+        return self._v[self._prefix + name]
 
 
 def _block(m, d, prefix: str, max_lost_share: float) -> dict:

@@ -4,6 +4,8 @@
 plants, beta's US plant), four nameplates, demand for FY2026-FY2027, one tooling row, and one
 option of each kind (contract build, shared powertrain, joint vehicle, do nothing). Beta is short
 of US capacity and alpha's US plant has room, so the contract build is worth something.
+
+``shared_quota_tables()``: two firms importing under one tariff-rate quota (issue 19).
 """
 
 from __future__ import annotations
@@ -105,4 +107,60 @@ def tiny_alliance(folder: str | Path, **overrides) -> Footprint:
     return tiny_footprint(folder, **tables)
 
 
-__all__ = ["YEARS", "tiny_alliance", "tiny_alliance_tables"]
+def shared_quota_tables(units: int = 80000, investment_usd: float = 50e6) -> dict:
+    """Raw tables of two firms importing under one tariff-rate quota (the UK's 100,000 cars a
+    calendar year at 10%, 27.5% beyond it): alpha's and beta's sedans, ``units`` a year each in
+    FY2025-FY2027, both built today at alpha's UK plant ``uk``; one option, a contract build of
+    beta's sedan at alpha's US plant (``investment_usd``, a year's lead time, 80,000 a year).
+    Per car (USD): net price 27,000; built in the UK, variable cost 18,000 and logistics 1,500
+    on a 24,000 customs value (so 900 beyond the quota, 5,100 within it); built in the US,
+    21,000 and 300 with no imported parts (5,700, no duty)."""
+    row = dict(source=SRC, assumption="")
+    companies = _rows([
+        dict(company="alpha", name="Alpha Motor", currency="JPY", fiscal_year_start_month=4),
+        dict(company="beta", name="Beta Motor", currency="JPY", fiscal_year_start_month=4)])
+    fx = _rows([dict(currency="JPY", start="2020-01-01", end="2035-12-31", per_usd=150)])
+    plants = _rows([
+        dict(plant="uk", company="alpha", name="Alpha UK", country="GB", kind="vehicle",
+             capacity_units=300000, utilisation=0.5, platforms="Q"),
+        dict(plant="a_us", company="alpha", name="Alpha US", country="US", kind="vehicle",
+             capacity_units=100000, utilisation=0.5, platforms="P")])
+    nameplates = _rows([
+        dict(nameplate=n, company=c, brand=c.title(), segment="midsize_sedan", platform="Q",
+             powertrain="ice", category="car", msrp_usd=30000)
+        for n, c in (("a_sedan", "alpha"), ("b_sedan", "beta"))])
+    years = (2025,) + YEARS
+    demand = _rows([dict(nameplate=n, market="US", fiscal_year=y, units=units)
+                    for n in ("a_sedan", "b_sedan") for y in years])
+    sourcing = _rows([dict(nameplate=n, plant="uk", market="US", fiscal_year=y, share=1.0)
+                      for n in ("a_sedan", "b_sedan") for y in years])
+    uk = dict(plant="uk", customs_value_usd=24000, variable_cost_usd=18000,
+              us_content_share=0.0, logistics_usd=1500, usmca_qualifying="false")
+    costs = _rows([dict(nameplate="a_sedan", **uk), dict(nameplate="b_sedan", **uk),
+                   dict(nameplate="b_sedan", plant="a_us", customs_value_usd=24000,
+                        variable_cost_usd=21000, us_content_share=1.0, logistics_usd=300,
+                        usmca_qualifying="false")])
+    revenue = _rows([dict(nameplate=n, market="US", net_price_usd=27000)
+                     for n in ("a_sedan", "b_sedan")])
+    parts = pd.DataFrame(columns=["plant", "origin", "usmca_compliant", "share", *row])
+    options = _rows([
+        dict(option="cb", kind="contract_build", owner="beta", host="alpha",
+             nameplates="b_sedan", plant="a_us", investment_usd=investment_usd,
+             programme_cost_usd="", programme_share_owner="", lead_time_years=1,
+             capacity_units=80000, fee_min_usd=0, fee_max_usd=3000, unit_cost_effect_usd=0),
+        dict(option="none", kind="do_nothing", owner="", host="", nameplates="", plant="",
+             investment_usd=0, programme_cost_usd="", programme_share_owner="",
+             lead_time_years=0, capacity_units="", fee_min_usd="", fee_max_usd="",
+             unit_cost_effect_usd="")])
+    return {"companies": companies, "fx": fx, "plants": plants, "nameplates": nameplates,
+            "demand": demand, "sourcing": sourcing, "costs": costs, "parts_content": parts,
+            "measures": pd.DataFrame(LAW_2025), "revenue": revenue, "options": options}
+
+
+def shared_quota(folder: str | Path, **kwargs) -> Footprint:
+    """Write the two-firm quota dataset (``shared_quota_tables(**kwargs)``) and load it."""
+    return tiny_footprint(folder, **shared_quota_tables(**kwargs))
+
+
+__all__ = ["YEARS", "shared_quota", "shared_quota_tables", "tiny_alliance",
+           "tiny_alliance_tables"]

@@ -117,8 +117,7 @@ def restrict_to(sol: Solution, d) -> Solution:
             return None
         return a.reindex({k: list(v) for k, v in dims.items() if k in a.dims}, fill_value=0.0)
     sets = index_sets(d)
-    return Solution(**{k: (widen(v, sets) if k != "objective" else v)
-                       for k, v in sol.__dict__.items()})
+    return Solution(**{**sol.__dict__, **{k: widen(v, sets) for k, v in sol.arrays().items()}})
 
 
 def _check_partners(fp: Footprint, partners: list[str] | None) -> list[str]:
