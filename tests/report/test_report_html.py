@@ -137,9 +137,10 @@ def test_board_report_summary_first_names_colours_sources(tmp_path):
     rd = build(fp, stages=("exposure", "plan", "sharing"))
     html = write_html(rd, tmp_path / "r.html").read_text()
     secs = _sections(html)
-    assert secs[0] == "summary" and secs[-1] == "sources"  # no assumption in this dataset
+    assert secs[:2] == ["answer", "summary"] and secs[-1] == "sources"  # no assumption here
     assert "assumptions" not in secs  # so no empty section for them
-    summary = html[html.index("id='sec-summary'"):html.index("</section>")]
+    start = html.index("id='sec-summary'")
+    summary = html[start:html.index("</section>", start)]
     pc = rd.tables["plan_companies"]
     assert f"gains ${pc['gain_usd'].sum() / 1e6:,.1f}M over FY2026-FY2027" in summary
     def m(v):  # $M to one decimal; a rounding of zero shows as 0.0, not -0.0
@@ -150,8 +151,10 @@ def test_board_report_summary_first_names_colours_sources(tmp_path):
     gs = rd.tables["gain_split"]
     for v in gs["gain_share_usd"]:
         assert f"<td>{m(v)}</td>" in summary
-    for r in rd.tables["plan_options"].itertuples():
-        assert (f"<b>{r.option}</b>" in summary) == bool(r.taken)
+    option_names = rd.meta["labels"]["option"]
+    for r in rd.tables["plan_options"].itertuples():  # options by name, not id
+        assert (f"<b>{option_names[r.option]}</b>" in summary) == bool(r.taken)
+        assert f"<b>{r.option}</b>" not in summary
     # names, not ids, in the charts
     figs = {c.id: c.figure for c in charts(rd) if c.figure is not None}
     trace_names = {t.name for f in figs.values() for t in f.data if t.name}
@@ -175,7 +178,7 @@ def test_board_report_summary_first_names_colours_sources(tmp_path):
     # sources and assumptions of the dataset, each once
     n_src = len({s.strip() for t in fp.tables.values() if "source" in t
                  for cell in t["source"].dropna() for s in str(cell).split(" | ") if s.strip()})
-    assert f"Sources ({n_src})" in html
+    assert f"sources ({n_src})" in html
 
 
 def test_sankey_shows_the_top_nameplates_and_groups_the_rest():
@@ -256,3 +259,20 @@ def test_summary_with_two_figures_on_the_latest_day_and_one_not_compared(tmp_pat
     table = calibration(rd)
     assert table.count("not compared") >= 1
     assert "±30% inside" not in table  # Honda's latest is after countermeasures
+
+
+def test_report_of_a_run_is_titled_by_its_scenario_and_inputs():
+    """``report RUN``: the title names the scenario and its set, and the inputs hash is that of
+    the dataset and the scenario together, not the dataset's alone."""
+    from autoalliance.report.html import render
+    from autoalliance.report.source import from_run, run_inputs_hash
+
+    run = {"run_key": "k1", "scenario": "yen_weak", "scenario_set": "policy_2026",
+           "dataset": "nissan_honda_2025", "dataset_hash": "d" * 24, "scenario_hash": "s" * 24,
+           "status": "ok", "result": {}}
+    rd = from_run(run)
+    page = render(rd)
+    assert "<title>autoalliance report: scenario yen_weak of set policy_2026" in page
+    h = run_inputs_hash(run)
+    assert h not in ("d" * 24, "s" * 24) and f"inputs hash <code>{h[:12]}</code>" in page
+    assert run_inputs_hash(dict(run, scenario_hash="t" * 24)) != h

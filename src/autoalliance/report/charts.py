@@ -11,6 +11,8 @@ import plotly.graph_objects as go
 
 from autoalliance.report.data import ReportData
 
+#: Tallest a chart may be (px) so that it prints on one A4 landscape page with its heading
+PRINT_MAX_HEIGHT = 620
 PALETTE = ["#1f5aa6", "#c8102e", "#6c8e3b", "#e59c24", "#7a4fa0", "#2b9aa0", "#8c6d46",
            "#d45d9b", "#555555", "#b8b831"]
 LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=30, t=60, b=50),
@@ -46,6 +48,7 @@ def name(rd: ReportData, kind: str, key) -> str:
     return ((rd.meta.get("labels") or {}).get(kind) or {}).get(key, str(key))
 
 
+TOP_UNIT_DUTY = 25  # the duty-per-unit chart shows the nameplates paying most a unit
 TOP_NAMEPLATES = 12  # Sankey diagrams show the largest nameplates; the rest are grouped
 
 
@@ -86,7 +89,8 @@ def duty_timeline(rd: ReportData) -> go.Figure | None:
                            font=dict(size=10, color="#444"))
     fig.update_layout(barmode="stack", title="Duty by origin of entry, per company and month "
                       f"(FY{rd.meta['fiscal_year']}; dotted: a trade rule starts or ends)",
-                      height=max(420, 230 * len(companies) + 120), legend_title="origin",
+                      height=min(PRINT_MAX_HEIGHT, max(420, 160 * len(companies) + 120)),
+                      legend_title="origin",
                       **{**LAYOUT, "margin": dict(l=60, r=30, t=100, b=50)})
     fig.update_yaxes(title_text="duty, USD")
     return fig
@@ -99,7 +103,8 @@ def unit_duty_by_nameplate(rd: ReportData) -> go.Figure | None:
     t = rd.tables["exposure_by_nameplate"].copy()
     t = t[t["units"] > 0]
     t["duty_per_unit_usd"] = t["duty_usd"] / t["units"]
-    t = t.sort_values("duty_per_unit_usd")
+    shown = len(t)
+    t = t.sort_values("duty_per_unit_usd").tail(TOP_UNIT_DUTY)
     colours = _company_colours(t["company"], rd)
     t["label"] = [name(rd, "nameplate", n) for n in t["nameplate"]]
     t["company_name"] = [name(rd, "company", c) for c in t["company"]]
@@ -114,10 +119,12 @@ def unit_duty_by_nameplate(rd: ReportData) -> go.Figure | None:
     fig.add_scatter(y=t["label"], x=t["tariff_cost_per_unit_usd"], mode="markers",
                     name="tariff cost per unit (added duty net of offset)",
                     marker=dict(color="#111", symbol="diamond", size=7))
-    fig.update_layout(title=f"Duty per unit by nameplate, FY{rd.meta['fiscal_year']} "
+    which = (f"the {len(t)} highest of {shown} nameplates" if shown > len(t)
+             else "every nameplate")
+    fig.update_layout(title=f"Duty per unit by nameplate, FY{rd.meta['fiscal_year']}, {which} "
                       "(bar colour: company)", xaxis_title="USD per unit",
                       yaxis=dict(categoryorder="array", categoryarray=list(t["label"])),
-                      height=max(400, 18 * len(t) + 120), **LAYOUT)
+                      height=min(PRINT_MAX_HEIGHT, max(400, 18 * len(t) + 120)), **LAYOUT)
     return fig
 
 
@@ -187,7 +194,8 @@ def sankey(flows: pd.DataFrame, title: str, rd: ReportData | None = None,
     node_colours = [by_label.get(n, "#bbbbbb") for n in nodes]
     fig = go.Figure(go.Sankey(node=dict(label=nodes, pad=8, thickness=12, color=node_colours),
                               link=dict(source=src, target=dst, value=val)))
-    fig.update_layout(title=title, height=max(500, 22 * len(nodes)), **LAYOUT)
+    fig.update_layout(title=title, height=min(PRINT_MAX_HEIGHT, max(500, 22 * len(nodes))),
+                      **LAYOUT)
     return fig
 
 
@@ -255,7 +263,7 @@ def landed_cost(rd: ReportData) -> go.Figure | None:
             hovertemplate="%{x}<br>%{y:$,.0f} a unit<extra></extra>")
     fig.update_layout(title=f"Landed cost per unit, FY{int(t['fiscal_year'].iloc[0])}: the "
                       "plan's largest moves, today against the plan (USD a unit)",
-                      yaxis_title="USD a unit", height=560, waterfallgap=0.15,
+                      yaxis_title="USD a unit", height=540, waterfallgap=0.15,
                       **{**LAYOUT, "margin": dict(l=60, r=30, t=60, b=190)})
     fig.update_xaxes(tickangle=-90, tickfont=dict(size=10))
     return fig
@@ -264,8 +272,8 @@ def landed_cost(rd: ReportData) -> go.Figure | None:
 def scenario_distributions(rd: ReportData) -> go.Figure | None:
     """Each scenario's alliance gain and per-company numbers, one labelled row per scenario
     (readable in print: the scenario names are the axis)."""
-    if not rd.has("scenario_results"):
-        return None
+    if not rd.has("scenario_results") or rd.has("scenario_compare"):
+        return None  # the grid of scenarios side by side says it with one unit per row
     t = rd.tables["scenario_results"]
     cols = [c for c in t.columns if c.endswith("_usd") and pd.api.types.is_numeric_dtype(t[c])]
     if not cols:
@@ -287,7 +295,8 @@ def scenario_distributions(rd: ReportData) -> go.Figure | None:
                         hovertemplate="%{y}: %{x:,.1f} $M<extra>" + label + "</extra>")
     fig.add_vline(x=0, line=dict(color="#444", width=1))
     fig.update_layout(title=f"Across {len(t)} scenarios (USD millions)",
-                      xaxis_title="USD millions", height=max(380, 28 * len(t) + 160),
+                      xaxis_title="USD millions",
+                      height=min(PRINT_MAX_HEIGHT, max(380, 28 * len(t) + 160)),
                       legend=dict(orientation="h", y=-0.2), **LAYOUT)
     return fig
 
@@ -307,7 +316,7 @@ def tornado(rd: ReportData) -> go.Figure | None:
                   line=dict(color="#111", width=1))
     fig.update_layout(barmode="overlay", title="Sensitivity of the alliance gain: the "
                       f"{len(t)} most influential inputs", xaxis_title="alliance gain, USD",
-                      height=max(400, 40 * len(t) + 120), **LAYOUT)
+                      height=min(PRINT_MAX_HEIGHT, max(400, 40 * len(t) + 120)), **LAYOUT)
     return fig
 
 

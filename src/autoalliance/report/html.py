@@ -12,6 +12,7 @@ assumptions of the dataset. Print-ready: navigation hidden, sections kept on one
 from __future__ import annotations
 
 import html
+import re
 import json
 from pathlib import Path
 
@@ -35,8 +36,12 @@ text-align:right}td:first-child,th:first-child{text-align:left}
 .summary li{margin:4px 0}.big{font-size:1.15em;font-weight:bold}
 .appendix{font-size:.8em;color:#444}.appendix li{margin:2px 0;word-break:break-word}
 .swatch{display:inline-block;width:.8em;height:.8em;margin-right:4px;vertical-align:baseline}
-@media print{nav{display:none}body{max-width:none;padding:0}section{break-inside:avoid}
-h2{break-after:avoid}.js-plotly-plot .modebar{display:none}#sec-sources{break-before:page}}
+@media print{nav{display:none}body{max-width:none;padding:0}figure.chart,table,.answer
+{break-inside:avoid}h2,h3{break-after:avoid}.js-plotly-plot .modebar{display:none}
+.newpage:not(.first),#sec-compare,#sec-calibration,#sec-sources{break-before:page}}
+figure.chart{margin:0 0 12px 0}.refs{font-size:.75em;color:#666;margin-left:6px}
+.refs a{color:#335}.answer{border:2px solid #1f3b73;padding:6px 18px 10px;margin:8px 0}
+.answer h2{margin-top:.3em;border:none}.appendix h3{font-size:1em;margin:10px 0 2px}
 @page{size:A4 landscape;margin:12mm}
 """
 
@@ -80,6 +85,109 @@ def _name(rd: ReportData, kind: str, key) -> str:
 def _swatch(rd: ReportData, company: str) -> str:
     c = ((rd.meta.get("colours") or {}).get("company") or {}).get(company, "#888")
     return f"<span class='swatch' style='background:{c}'></span>"
+
+
+#: The dataset tables each summary figure is worked out from (its sources and assumptions)
+USES = {
+    "tariff_cost": ("measures", "costs", "sourcing", "demand", "parts_content", "companies",
+                    "fx", "metals", "service_parts"),
+    "reported": ("reported",),
+    "plan": ("options", "revenue", "costs", "demand", "plants", "tooling", "measures", "fx"),
+}
+
+
+def _anchor(table: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in str(table))
+
+
+def refs(rd: ReportData, what: str) -> str:
+    """Links from a figure to the sources and assumptions of the tables it is worked out from
+    (the appendix's anchors ``sources-TABLE`` and ``assumptions-TABLE``)."""
+    have_s = set(rd.tables["sources"]["tables"].str.split(", ").explode()) \
+        if rd.has("sources") else set()
+    have_a = set(rd.tables["assumptions"]["table"]) if rd.has("assumptions") else set()
+    tables = USES.get(what, ())
+    s = [f"<a href='#sources-{_anchor(t)}'>{html.escape(t)}</a>" for t in tables if t in have_s]
+    a = [f"<a href='#assumptions-{_anchor(t)}'>{html.escape(t)}</a>" for t in tables
+         if t in have_a]
+    parts = ([f"sources: {', '.join(s)}"] if s else []) + \
+        ([f"assumptions: {', '.join(a)}"] if a else [])
+    return f"<span class='refs'>({'; '.join(parts)})</span>" if parts else ""
+
+
+def _range_over_scenarios(rd: ReportData) -> str:
+    """The alliance gain and each partner's gain, lowest to highest over the scenarios."""
+    if not rd.has("scenario_compare"):
+        return ""
+    from autoalliance.report.compare import ALLIANCE
+
+    g = rd.tables["scenario_compare"]
+    g = g[g["kpi"] == "alliance_gain_usd"]
+    if g.empty:
+        return ""
+    rows = []
+    for company, t in g.groupby("company", sort=False):
+        lo, hi = t.loc[t["value"].idxmin()], t.loc[t["value"].idxmax()]
+        who = "all partners" if company == ALLIANCE else _name(rd, "company", company)
+        rows.append((company == ALLIANCE, who,
+                     f"<tr><td>{who}</td><td>{_m(lo['value'])} ({html.escape(lo['scenario'])})"
+                     f"</td><td>{_m(hi['value'])} ({html.escape(hi['scenario'])})</td></tr>"))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    tot = g[g["company"] == ALLIANCE]
+    pays = int((tot["value"] > 0).sum())
+    return (f"<p><b>Its range over the {len(tot)} scenarios</b> (the gain each partner ends with "
+            f"in each scenario's own plan, $M): the alliance pays in {pays} of {len(tot)}.</p>"
+            "<table id='answer-range'><tr><th>gain, $M</th><th>lowest (scenario)</th>"
+            "<th>highest (scenario)</th></tr>" + "".join(r[2] for r in rows) + "</table>")
+
+
+def answer(rd: ReportData) -> str:
+    """Page 1: the recommended deal (else the Shapley split), its range over the scenarios and
+    what it rests on, each figure linked to its sources and assumptions."""
+    if rd.has("recommended_deal"):
+        t = rd.tables["recommended_deal"]
+        rule = str(t["rule"].iloc[0])
+        split = [(r.company, r.gain_usd) for r in t.itertuples(index=False)]
+    elif rd.has("gain_split"):
+        gs = rd.tables["gain_split"]
+        gs = gs[gs["method"] == "shapley"]
+        rule = "Shapley"
+        split = [(r.company, r.gain_share_usd) for r in gs.itertuples(index=False)]
+    else:
+        return ""
+    hz = rd.meta.get("plan_horizon")
+    when = f"FY{hz[0]}-FY{hz[1]}" if hz else "the plan's horizon"
+    total = sum(v for _, v in split)
+    lis = "".join(f"<li>{_swatch(rd, c)}{_name(rd, 'company', c)}: <b>${_m(v)}M</b></li>"
+                  for c, v in split)
+    rests = []
+    if rd.has("plan_options"):
+        o = rd.tables["plan_options"]
+        taken = o[o["taken"].astype(bool)] if "taken" in o else o.iloc[0:0]
+        for r in taken.itertuples(index=False):
+            rests.append(f"{_name(rd, 'option', r.option)}, from FY{int(r.first_year)}")
+    rests.append("the trade rules in force on each day of the horizon and today's sourcing "
+                 + refs(rd, "tariff_cost"))
+    rests.append("the prices, costs and option terms of the dataset " + refs(rd, "plan"))
+    fees = ""
+    if rd.has("recommended_fees"):
+        f = rd.tables["recommended_fees"]
+        def item(r) -> str:
+            if str(r.instrument) == "lump sum":
+                verb = "receives" if r.payment_usd >= 0 else "pays"
+                return (f"{_name(rd, 'company', r.payee)} {verb} a lump sum of "
+                        f"${_m(abs(r.payment_usd))}M")
+            return (f"{_name(rd, 'company', r.payer)} pays {_name(rd, 'company', r.payee)} "
+                    + ("" if pd.isna(r.fee_usd) else f"${r.fee_usd:,.0f} a unit ")
+                    + f"for {_name(rd, 'option', r.instrument)} (${_m(r.payment_usd)}M)")
+        fees = "<p>Delivered by: " + "; ".join(item(r) for r in f.itertuples(index=False)) \
+            + ".</p>"
+    return ("<section id='sec-answer' class='answer'><h2 id='answer'>The answer</h2>"
+            f"<p class='big'>Sign the {html.escape(rule)} split of the alliance gain: "
+            f"${_m(total)}M over {when} {refs(rd, 'plan')}</p><ul id='answer-split'>{lis}"
+            f"</ul>{fees}{_range_over_scenarios(rd)}<p><b>What it rests on</b>:</p>"
+            f"<ul id='answer-rests'>" + "".join(f"<li>{x}</li>" for x in rests) + "</ul>"
+            "</section>")
 
 
 def latest_calibration(rd: ReportData) -> pd.DataFrame:
@@ -129,7 +237,7 @@ def summary(rd: ReportData) -> str:
                         f"{r.tariff_cost_local / 1e9:,.1f}bn {html.escape(str(r.currency))}"
                         f"</td><td>{rep or '–'}</td></tr>")
         items.append(f"<p class='big'>Tariff cost, FY{fy}: modelled against what each company "
-                     "reported</p><table id='summary-cost'><tr><th>company</th><th>tariff "
+                     f"reported {refs(rd, 'tariff_cost')} {refs(rd, 'reported')}</p><table id='summary-cost'><tr><th>company</th><th>tariff "
                      "cost, $M</th><th>in its currency</th><th>latest reported (in scope)</th>"
                      "</tr>" + "".join(rows) + "</table>")
     if rd.has("plan_companies"):
@@ -140,7 +248,8 @@ def summary(rd: ReportData) -> str:
         hz = rd.meta.get("plan_horizon")
         when = f"FY{hz[0]}-FY{hz[1]}" if hz else "the plan's horizon"
         items.append(f"<p class='big' id='summary-gain'>The alliance gains ${_m(gain)}M over "
-                     f"{when}</p><p>Gain over each partner's standalone plan, $M: "
+                     f"{when} {refs(rd, 'plan')}</p><p>Gain over each partner's standalone "
+                     "plan, $M: "
                      f"{split} (every partner at or above its standalone profit).</p>")
     if rd.has("recommended_deal"):
         items.append(recommended_deal(rd))
@@ -160,7 +269,7 @@ def summary(rd: ReportData) -> str:
         taken = o[o["taken"].astype(bool)] if "taken" in o else o.iloc[0:0]
         if len(taken):
             lis = "".join(
-                f"<li><b>{html.escape(str(r.option))}</b> ({html.escape(str(r.kind))}): "
+                f"<li><b>{_name(rd, 'option', r.option)}</b>: "
                 f"{_name(rd, 'company', r.host)} for {_name(rd, 'company', r.owner)} from "
                 f"FY{int(r.first_year)}, {r.covered_units:,.0f} units over the horizon</li>"
                 for r in taken.itertuples(index=False))
@@ -181,7 +290,9 @@ def summary(rd: ReportData) -> str:
                         if len(not_) else "") + "</p>")
     if not items:
         return ""
-    return ("<section id='sec-summary' class='summary'><h2 id='summary'>Executive summary</h2>"
+    first = "" if rd.has("recommended_deal") or rd.has("gain_split") else " first"
+    return (f"<section id='sec-summary' class='summary newpage{first}'><h2 id='summary'>"
+            "Executive summary</h2>"
             + "".join(items) + "<p class='meta'>USD millions unless stated. Tariff cost = duty "
             "above what MFN or preference rates alone would charge, net of the US-assembly "
             "offset.</p></section>")
@@ -332,31 +443,69 @@ def calibration(rd: ReportData) -> str:
             "its band.</p></section>")
 
 
+_URL = re.compile(r"https?://[^\s,;|)\]]+")
+
+
+def _linked(text: str) -> str:
+    """Text with its web addresses as links (escaped)."""
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        out.append(html.escape(text[last:m.start()]))
+        url = m.group(0).rstrip(".")
+        out.append(f"<a href='{html.escape(url, quote=True)}'>{html.escape(url)}</a>")
+        last = m.start() + len(url)
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
 def appendix(rd: ReportData) -> str:
+    """Sources and assumptions, grouped by the table that uses them (anchors
+    ``sources-TABLE``, ``assumptions-TABLE`` that the summary links to); addresses as links."""
     out = []
     if rd.has("sources"):
-        lis = "".join(f"<li>{html.escape(r.source)} <i>({html.escape(r.tables)})</i></li>"
-                      for r in rd.tables["sources"].itertuples(index=False))
-        out.append(f"<section id='sec-sources' class='appendix'><h2 id='sources'>Sources "
-                   f"({len(rd.tables['sources'])})</h2><ol>{lis}</ol></section>")
+        src = rd.tables["sources"].assign(table=lambda t: t["tables"].str.split(", "))
+        src = src.explode("table")
+        parts = []
+        for table, g in src.groupby("table", sort=True):
+            lis = "".join(f"<li>{_linked(str(r.source))}</li>" for r in g.itertuples(index=False))
+            parts.append(f"<h3 id='sources-{_anchor(table)}'>{html.escape(str(table))}</h3>"
+                         f"<ol>{lis}</ol>")
+        out.append(f"<section id='sec-sources' class='appendix'><h2 id='sources'>Appendix: "
+                   f"sources ({len(rd.tables['sources'])})</h2>{''.join(parts)}</section>")
     if rd.has("assumptions"):
         a = rd.tables["assumptions"]
         parts = []
         for table, g in a.groupby("table", sort=False):
-            lis = "".join(f"<li>{html.escape(r.assumption)}"
+            lis = "".join(f"<li>{_linked(str(r.assumption))}"
                           + (f" <i>({r.rows} rows)</i>" if r.rows > 1 else "") + "</li>"
                           for r in g.itertuples(index=False))
-            parts.append(f"<h3>{html.escape(str(table))}</h3><ul>{lis}</ul>")
+            parts.append(f"<h3 id='assumptions-{_anchor(table)}'>{html.escape(str(table))}</h3>"
+                         f"<ul>{lis}</ul>")
         out.append("<section id='sec-assumptions' class='appendix'><h2 id='assumptions'>"
-                   f"Assumptions ({len(a)})</h2>" + "".join(parts) + "</section>")
+                   f"Appendix: assumptions ({len(a)})</h2>" + "".join(parts) + "</section>")
     return "".join(out)
 
 
+def title_of(rd: ReportData) -> str:
+    """The report's title: the scenario and dataset it shows (a stored run's scenario and set),
+    and the fiscal year."""
+    m = rd.meta
+    fy = f", FY{m['fiscal_year']}" if m.get("fiscal_year") else ""
+    if m.get("scenario"):
+        where = f" of set {m['scenario_set']}" if m.get("scenario_set") else ""
+        return f"autoalliance report: scenario {m['scenario']}{where}, {m.get('dataset')}{fy}"
+    return f"autoalliance report: {m['dataset']}{fy}"
+
+
 def render(rd: ReportData, title: str | None = None) -> str:
-    """The report as one HTML string."""
-    title = title or f"autoalliance report: {rd.meta['dataset']}, FY{rd.meta['fiscal_year']}"
+    """The report as one HTML string: the answer on page 1, the summary, scenarios side by
+    side, the calibration, one chart per figure (never split across printed pages), what was
+    left out, then the appendices."""
+    title = title or title_of(rd)
     parts = []
-    nav = ["<a href='#summary'>Summary</a>"] if summary(rd) else []
+    ans = answer(rd)
+    nav = (["<a href='#answer'>The answer</a>"] if ans else []) + \
+        (["<a href='#summary'>Summary</a>"] if summary(rd) else [])
     if rd.has("scenario_compare"):
         nav.append("<a href='#compare'>Scenarios side by side</a>")
     if rd.has("calibration"):
@@ -365,11 +514,12 @@ def render(rd: ReportData, title: str | None = None) -> str:
         if ch.figure is None:
             continue  # no empty sections: what was left out is listed once, with the reason
         nav.append(f"<a href='#{ch.id}'>{html.escape(ch.title)}</a>")
-        parts.append(f"<section id='sec-{ch.id}'><h2 id='{ch.id}'>{html.escape(ch.title)}</h2>")
+        parts.append(f"<section id='sec-{ch.id}'><figure class='chart'><h2 id='{ch.id}'>"
+                     f"{html.escape(ch.title)}</h2>")
         parts.append(pio.to_html(ch.figure, full_html=False, include_plotlyjs=False,
                                  div_id=f"chart-{ch.id}",
                                  config={"displaylogo": False, "responsive": True}))
-        parts.append("</section>")
+        parts.append("</figure></section>")
     left = ""
     if rd.notes:
         lis = "".join(f"<li><b>{html.escape(stage)}</b>: {html.escape(why)}</li>"
@@ -377,8 +527,12 @@ def render(rd: ReportData, title: str | None = None) -> str:
         left = ("<section id='sec-left-out'><h2 id='left-out'>Left out of this report</h2>"
                 f"<ul class='note'>{lis}</ul></section>")
     nav += ["<a href='#sources'>Sources</a>", "<a href='#assumptions'>Assumptions</a>"]
-    meta = (f"dataset <b>{html.escape(str(rd.meta['dataset']))}</b> · inputs hash "
-            f"<code>{html.escape(rd.meta['inputs_hash'][:12])}</code> · autoalliance "
+    m = rd.meta
+    inputs = (f"inputs hash <code>{html.escape(str(m.get('inputs_hash', ''))[:12])}</code>")
+    if m.get("scenario_hash"):
+        inputs += (f" (dataset <code>{html.escape(str(m.get('dataset_hash', ''))[:12])}</code>"
+                   f" + scenario <code>{html.escape(str(m['scenario_hash'])[:12])}</code>)")
+    meta = (f"dataset <b>{html.escape(str(m['dataset']))}</b> · {inputs} · autoalliance "
             f"{html.escape(__version__)}")
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -387,7 +541,7 @@ def render(rd: ReportData, title: str | None = None) -> str:
         f"<script type='application/json' id='report-data'>{_json_script(rd.to_json())}</script>"
         "</head><body>"
         f"<h1>{html.escape(title)}</h1><p class='meta'>{meta}</p>"
-        f"<nav>{' '.join(nav)}</nav>" + summary(rd) + scenario_grid(rd) + calibration(rd)
+        f"<nav>{' '.join(nav)}</nav>" + ans + summary(rd) + scenario_grid(rd) + calibration(rd)
         + f"<section id='sec-exposure-table'><h2>Tariff cost by company</h2>{_summary_table(rd)}"
         "</section>" + "".join(parts) + left + appendix(rd) + "</body></html>")
 

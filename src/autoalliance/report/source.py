@@ -24,6 +24,15 @@ def resolve(source: str | None) -> tuple[Footprint, pd.DataFrame | None]:
     raise DatasetError([Problem(str(source), 0, "", "no such dataset folder or workbook")])
 
 
+def run_inputs_hash(run: dict) -> str:
+    """The hash of what a stored run computed from: its dataset's content hash and its
+    scenario's content hash together (the dataset's hash alone names the unedited dataset)."""
+    import hashlib
+
+    body = f"{run.get('dataset_hash') or ''}|{run.get('scenario_hash') or ''}"
+    return hashlib.sha256(body.encode()).hexdigest()[:24]
+
+
 def from_run(run: dict, fy: int | None = None) -> ReportData:
     """The report's tables from a stored run (``Store.load_run``), as they were stored: the
     exposure stage's per-company figures and the plan stage's tables. Charts that need tables a
@@ -31,7 +40,9 @@ def from_run(run: dict, fy: int | None = None) -> ReportData:
     result = run.get("result") or {}
     meta = {"source": "stored run", "run_key": run["run_key"], "scenario": run["scenario"],
             "scenario_set": run.get("scenario_set"), "dataset": run.get("dataset") or "",
-            "inputs_hash": run.get("dataset_hash") or "", "code_version": run.get("code_version"),
+            "inputs_hash": run_inputs_hash(run), "dataset_hash": run.get("dataset_hash") or "",
+            "scenario_hash": run.get("scenario_hash") or "",
+            "code_version": run.get("code_version"),
             "status": run.get("status"), "fiscal_year": None,
             "stages": list((run.get("settings") or {}).get("stages") or [])}
     if run.get("params"):  # what a Monte Carlo sample drew (regime path, FX, demand)
