@@ -17,7 +17,9 @@ from autoalliance.cli.output import (
     ScenarioOpt,
     console,
     err_console,
+    KnownOnOpt,
     handles_errors,
+    known_on,
     mode,
     money,
     print_csv,
@@ -175,6 +177,7 @@ def register(app: typer.Typer) -> None:
                                              "when sold, in time order"),
                  fmt: Format = FormatOpt, out: Path | None = OutOpt,
                  scenario: str | None = ScenarioOpt,
+                 as_known_on: str | None = KnownOnOpt,
                  json_out: bool = JsonOpt):
         """Tariff cost per company, nameplate, plant, origin, goods line or month in a fiscal
         year."""
@@ -190,7 +193,7 @@ def register(app: typer.Typer) -> None:
             bounded("--fy", y, *FISCAL_YEARS, "a fiscal year the dataset schemas take")
         how = mode(fmt, json_out)
         keys = list(dict.fromkeys(b.value for b in by))
-        fp = with_scenario(load_footprint(path), scenario)
+        fp = known_on(with_scenario(load_footprint(path), scenario), as_known_on)
         empty = demand_warnings(fp, fy or [fp.base_year])
         if len(empty) == len(set(fy or [fp.base_year])):  # nothing to show: an error
             raise ValueError("; ".join(empty))
@@ -227,6 +230,7 @@ def register(app: typer.Typer) -> None:
     @handles_errors
     def calibrate(path: Path | None = PathArg,
                   scenario: str | None = ScenarioOpt,
+                  as_known_on: str | None = KnownOnOpt,
                   sensitivity: bool = typer.Option(False, "--sensitivity", metavar="",
                                                    help="Also move each main assumption one at a "
                                                    "time and show the modelled cost"),
@@ -241,7 +245,7 @@ def register(app: typer.Typer) -> None:
         from autoalliance.trade.plausibility import input_warnings, ratio_warnings
 
         how = mode(fmt, json_out)
-        fp = with_scenario(load_footprint(path), scenario)
+        fp = known_on(with_scenario(load_footprint(path), scenario), as_known_on)
         res = run(fp)
         print_warnings(input_warnings(fp) + ratio_warnings(res))
         sens = run_sensitivity(fp) if sensitivity else None
@@ -260,9 +264,10 @@ def register(app: typer.Typer) -> None:
         shown["within_band"] = [
             "" if pd.isna(t) else f"{'yes' if w else 'NO'} ±{t:.0%}"
             for w, t in zip(res["within_band"], res["tolerance"])]
+        shown["final_rules"] = res["modelled_final"]
         cols = ["company", "period", "metric", "scope", "outlet", "as_of", "basis",
                 "countermeasures", "currency", "published", "in_scope", "modelled", "ratio",
-                "within_band"]
+                "within_band", "final_rules"]
         for c in ("metric", "scope", "outlet"):  # shown only when they tell figures apart
             if res[c].nunique() <= 1:
                 cols.remove(c)
@@ -271,13 +276,15 @@ def register(app: typer.Typer) -> None:
         if len(currencies) == 1:
             unit = str(currencies[0])
             cols.remove("currency")
-        fmt_ = {"published": bn, "in_scope": bn, "modelled": bn, "as_of": _ymd,
+        fmt_ = {"published": bn, "in_scope": bn, "modelled": bn, "final_rules": bn,
+                "as_of": _ymd,
                 "ratio": lambda v: "–" if pd.isna(v) else f"{v:.2f}"}
         periods = ", ".join(sorted(res["period"].astype(str).unique())) or "no period"
         console.print(table(f"Calibration, {periods}: modelled tariff cost against each reported "
-                            "figure over its own months and on its basis (tariff_cost = "
-                            "recognised when sold; tariff_paid = paid at entry; gross = before "
-                            "the offset, net = after; "
+                            "figure over its own months and on its basis, under the rules "
+                            "known on its date (final rules = every rule as finally written; "
+                            "tariff_cost = recognised when sold; tariff_paid = paid at entry; "
+                            "gross = before the offset, net = after; "
                             "in scope = published less what the model does not cover; a figure "
                             f"after countermeasures is not compared; {unit}, billions)",
                             shown[cols], fmt_))
@@ -320,12 +327,13 @@ def register(app: typer.Typer) -> None:
         for by in ("company", "origin", "nameplate"):
             s = summarise(res, by)
             s.to_csv(out / f"exposure_fy{year}_by_{by}.csv", index=False)
-        exposure(path=None, fy=[year], scenario=None, by=[By.company], fmt=Format.table, out=None,
-                 json_out=False)
-        exposure(path=None, fy=[year], scenario=None, by=[By.origin, By.goods],
+        exposure(path=None, fy=[year], scenario=None, as_known_on=None, by=[By.company],
+                 fmt=Format.table, out=None, json_out=False)
+        exposure(path=None, fy=[year], scenario=None, as_known_on=None,
+                 by=[By.origin, By.goods],
                  fmt=Format.table, out=None, json_out=False)
         cal = run_calibration(fp)
         cal.to_csv(out / "calibration.csv", index=False)
-        calibrate(path=None, scenario=None, sensitivity=True, fmt=Format.table, out=None,
-                  json_out=False)
+        calibrate(path=None, scenario=None, as_known_on=None, sensitivity=True,
+                  fmt=Format.table, out=None, json_out=False)
         console.print(f"outputs written to {out}/")

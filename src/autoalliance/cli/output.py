@@ -78,6 +78,28 @@ ScenarioOpt = typer.Option(None, "--scenario", metavar="NAME|FILE[:SCENARIO]",
                            "picks one of a file holding several")
 
 
+KnownOnOpt = typer.Option(None, "--as-known-on", metavar="YYYY-MM-DD",
+                          help="Use only the trade rules known on this day (a rule announced "
+                          "later, even one made retroactive, is left out; an end announced "
+                          "later is not yet known)")
+
+
+def known_on(fp, day: str | None):
+    """The footprint under the trade rules known on ``--as-known-on`` (unchanged when none)."""
+    if not day:
+        return fp
+    import datetime as dt
+
+    from autoalliance.trade.measures import as_known_on
+
+    try:
+        when = dt.date.fromisoformat(day)
+    except ValueError:
+        raise ValueError(f"--as-known-on: expected a date as YYYY-MM-DD, got {day!r}") \
+            from None
+    return fp.replace(measures=as_known_on(fp.measures, when))
+
+
 def with_scenario(fp, scenario: str | None):
     """The footprint under ``--scenario`` (unchanged when none is given)."""
     if not scenario:

@@ -39,11 +39,13 @@ def register(app: typer.Typer) -> None:
     from autoalliance.cli.output import (
         FormatOpt,
         JsonOpt,
+        KnownOnOpt,
         OutOpt,
         PathArg,
         ScenarioOpt,
         console,
         handles_errors,
+        known_on,
         money,
         print_csv,
         print_json,
@@ -74,6 +76,7 @@ def register(app: typer.Typer) -> None:
                                                     "(default: those the options link)"),
              fmt: Format = FormatOpt, out: Path | None = OutOpt,
              scenario: str | None = ScenarioOpt,
+             as_known_on: str | None = KnownOnOpt,
              json_out: bool = JsonOpt):
         """Plan production, tooling and collaboration options; alliance mode keeps every partner
         at or above its standalone profit."""
@@ -81,7 +84,7 @@ def register(app: typer.Typer) -> None:
         from autoalliance.plan import plan as run
 
         how = output_mode(fmt, json_out)
-        fp = with_scenario(load_footprint(path), scenario)
+        fp = known_on(with_scenario(load_footprint(path), scenario), as_known_on)
         who = [p.strip() for p in partners.split(",") if p.strip()] if partners else None
         with progress_status(f"solving the {mode.value} plan"):
             res = run(fp, mode=mode.value, horizon=_horizon(horizon), partners=who)

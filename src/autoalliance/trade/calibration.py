@@ -8,6 +8,7 @@ from autoalliance.dataset.footprint import Footprint
 from autoalliance.dataset.periods import PeriodError, fiscal_year_of, reported_period
 from autoalliance.errors import DatasetError, Problem
 from autoalliance.trade.exposure import LINES, exposure, summarise
+from autoalliance.trade.measures import as_known_on
 
 _LINE_COLS = [f"{g}_local" for g in LINES]
 #: which exposure timing each reported metric is compared with
@@ -15,7 +16,7 @@ METRIC_TIMING = {"tariff_cost": "sale", "tariff_paid": "entry"}
 _OUT = ["company", "metric", "period", "start", "end", "span", "scope", "outlet", "as_of",
         "basis", "countermeasures", "currency", "reported_total", "out_of_scope_share",
         "reported", "modelled", "gross", "net", "ratio", "comparable", "tolerance",
-        "within_band", "latest"]
+        "within_band", "latest", "modelled_final", "ratio_final"]
 
 
 def _text(rep: pd.DataFrame, col: str, default: str) -> pd.Series:
@@ -63,25 +64,14 @@ def _monthly(fp: Footprint, years: list[int], timing: str) -> tuple[pd.DataFrame
     return tot, lines.reset_index()
 
 
-def calibrate(fp: Footprint) -> pd.DataFrame:
-    """One row per ``reported`` row: the published figure, the part the model covers, the
-    modelled figure over the same months on the same basis (``gross``: added duty before the
-    offset; ``net``: after it) in the same currency, their ratio, and the modelled bill line by
-    line (company currency, ``<line>_local``; the offset negative).
+_VALUE_COLS = ["tariff_cost_usd", "tariff_cost_local", "added_duty_usd", "added_duty_local"]
 
-    A ``tariff_cost`` figure (profit and loss) is compared with the tariff cost recognised by
-    sale date (``exposure`` timing sale: duty reaches the books ``inventory`` days after entry);
-    a ``tariff_paid`` figure with the tariff cost by entry date. Each figure is compared on its
-    own months: a quarter, a half, nine months, a year or a date range (``reported_periods``).
-    A figure after the company's own countermeasures is shown but not compared
-    (``comparable`` false): the model has none."""
-    if fp.table("reported").empty:
-        return pd.DataFrame(columns=_OUT + _LINE_COLS)
-    rep = reported_periods(fp)
+
+def _values(fp: Footprint, rep: pd.DataFrame) -> pd.DataFrame:
+    """Per ``reported`` row: the modelled totals and bill by line over the row's months, on the
+    row's timing (index as ``rep``)."""
     sm = fp.companies.set_index("company")["fiscal_year_start_month"]
-    model_cur = fp.companies.set_index("company")["currency"]
-    cols = ["tariff_cost_usd", "tariff_cost_local", "added_duty_usd", "added_duty_local"]
-    vals = pd.DataFrame(0.0, index=rep.index, columns=cols + _LINE_COLS)
+    vals = pd.DataFrame(0.0, index=rep.index, columns=_VALUE_COLS + _LINE_COLS)
     for metric, timing in METRIC_TIMING.items():
         rows = rep[rep["metric"].eq(metric)]
         if rows.empty:
@@ -94,12 +84,55 @@ def calibrate(fp: Footprint) -> pd.DataFrame:
             t = tot[tot["company"].eq(r["company"]) & tot["month"].between(r["start"], r["end"])]
             ln = lines[lines["company"].eq(r["company"])
                        & lines["month"].between(r["start"], r["end"])]
-            vals.loc[i, cols] = t[cols].sum().to_numpy()
+            vals.loc[i, _VALUE_COLS] = t[_VALUE_COLS].sum().to_numpy()
             vals.loc[i, _LINE_COLS] = ln[_LINE_COLS].sum().to_numpy()
+    return vals
+
+
+def _known_values(fp: Footprint, rep: pd.DataFrame) -> pd.DataFrame:
+    """``_values`` with each row under the rules known on its ``as_of`` day; days that knew the
+    same rules share one run."""
+    day = pd.to_datetime(rep["as_of"])
+    groups: dict[str, tuple[Footprint, list]] = {}
+    for d in sorted(set(day)):
+        m = as_known_on(fp.measures, d)
+        sig = m.to_csv(index=False, date_format="%Y-%m-%d")
+        groups.setdefault(sig, (fp.replace(measures=m), []))[1].append(d)
+    parts = [_values(f, rep[day.isin(days).to_numpy()]) for f, days in groups.values()]
+    return pd.concat(parts).reindex(rep.index)
+
+
+def calibrate(fp: Footprint, known_on_as_of: bool = True) -> pd.DataFrame:
+    """One row per ``reported`` row: the published figure, the part the model covers, the
+    modelled figure over the same months on the same basis (``gross``: added duty before the
+    offset; ``net``: after it) in the same currency, their ratio, and the modelled bill line by
+    line (company currency, ``<line>_local``; the offset negative).
+
+    A ``tariff_cost`` figure (profit and loss) is compared with the tariff cost recognised by
+    sale date (``exposure`` timing sale: duty reaches the books ``inventory`` days after entry);
+    a ``tariff_paid`` figure with the tariff cost by entry date. Each figure is compared on its
+    own months: a quarter, a half, nine months, a year or a date range (``reported_periods``).
+    A figure after the company's own countermeasures is shown but not compared
+    (``comparable`` false): the model has none.
+
+    A company's figure on a date was worked out under the rules known then: ``modelled`` (and
+    ``gross``, ``net``, the lines, ``ratio``, ``within_band``) use the rules known on the row's
+    ``as_of`` day (:func:`~autoalliance.trade.measures.as_known_on`); ``modelled_final`` and
+    ``ratio_final`` use every rule of the dataset (the rules as finally written).
+    ``known_on_as_of=False`` compares every row with the final rules."""
+    if fp.table("reported").empty:
+        return pd.DataFrame(columns=_OUT + _LINE_COLS)
+    rep = reported_periods(fp)
+    model_cur = fp.companies.set_index("company")["currency"]
+    final = _values(fp, rep)
+    vals = _known_values(fp, rep) if known_on_as_of else final
     rep["model_currency"] = rep["company"].map(model_cur)
     usd = rep["currency"].eq("USD")
     net = vals["tariff_cost_local"].where(~usd, vals["tariff_cost_usd"])
     gross = vals["added_duty_local"].where(~usd, vals["added_duty_usd"])
+    final_modelled = final["added_duty_local"].where(~usd, final["added_duty_usd"]).where(
+        rep["basis"].eq("gross"), final["tariff_cost_local"].where(~usd,
+                                                                   final["tariff_cost_usd"]))
     other = ~usd & rep["currency"].ne(rep["model_currency"]) & rep["model_currency"].notna()
     if other.any():
         r = rep[other].iloc[0]
@@ -124,6 +157,8 @@ def calibrate(fp: Footprint) -> pd.DataFrame:
     out["within_band"] = ((out["ratio"] - 1).abs() <= tol).where(tol.notna() & out["comparable"])
     same = ["company", "metric", "start", "end", "scope", "outlet"]
     out["latest"] = rep.groupby(same)["as_of"].transform("max").eq(rep["as_of"]).to_numpy()
+    out["modelled_final"] = final_modelled
+    out["ratio_final"] = out["modelled_final"] / out["reported"].where(out["reported"] > 0)
     for c in _LINE_COLS:  # the bill by line in the company's currency (USD figures: see gross)
         out[c] = vals[c].to_numpy()
     return out.sort_values(["company", "metric", "start", "end", "as_of", "basis",

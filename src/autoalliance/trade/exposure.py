@@ -707,7 +707,8 @@ def quota_segments(fp: Footprint, lanes: pd.DataFrame) -> pd.DataFrame:
     g = grid[["key", "date"]].assign(
         measure=rates["all_in_measure"].to_numpy(), quota_units=rates["all_in_quota"].to_numpy(),
         on_deal=unit["on_value"].to_numpy(),
-        over_value=rates["base_rate"].to_numpy() + np.where(nonus, 0.0, add),
+        over_value=rates["base_rate"].to_numpy() + np.where(nonus, 0.0, add)
+        + rates["surcharge_rate"].to_numpy(),
         over_non_us=np.where(nonus, add, 0.0))[quota]
     e = rows.merge(keys, on=KEY[:-1]).merge(days[["company", "fiscal_year", "date", "weight"]],
                                             on=["company", "fiscal_year"]).merge(g, on=["key",

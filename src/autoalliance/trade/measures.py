@@ -5,7 +5,13 @@ Layers (one row of the ``measures`` table each rule):
 - ``base``: the MFN or preference rate; ``additional``: stacks on base (Section 232);
 - ``all_in``: a deal rate that replaces base + additional with ``max(rate, base)``, within its
   quota if it has one; ``offset``: a credit as a share of MSRP for vehicles assembled in the
-  importing country, usable against parts duty, accruing from ``claims_from`` when it is set.
+  importing country, usable against parts duty, accruing from ``claims_from`` when it is set;
+- ``surcharge``: charged on the customs value on top of everything else, deal rates included
+  (Section 301, Section 122); every matching surcharge adds up (no most-specific rule).
+
+A ``pending`` rule (a proposed measure) is never charged: a scenario turns it on by setting
+``pending`` to false. :func:`as_known_on` gives the rules as they were known on a date (each
+row's ``known`` and ``end_known`` dates).
 
 Goods are ``vehicle``, ``part`` or ``metal`` (Section 232 steel, aluminium, copper: the category
 names the metal).
@@ -21,12 +27,40 @@ import pandas as pd
 
 from autoalliance.errors import AutoallianceError
 
-LAYERS = ("base", "additional", "all_in", "offset")
+LAYERS = ("base", "additional", "all_in", "offset")  # one rule each: the most specific
+SURCHARGE = "surcharge"  # all matching rules add up
 KEY = ["importer", "origin", "goods", "category", "usmca", "date"]
 
 
 class AmbiguousMeasures(AutoallianceError):
     """Two rules of one layer match the same good on the same day with equal specificity."""
+
+
+def in_force(measures: pd.DataFrame) -> pd.DataFrame:
+    """The rules that are charged: every row not marked ``pending`` (proposed measures wait for
+    a scenario that sets ``pending`` to false)."""
+    if "pending" not in measures or not len(measures):
+        return measures
+    pending = measures["pending"].map(lambda v: False if pd.isna(v) else bool(v))
+    return measures[~pending.to_numpy(dtype=bool)]
+
+
+def as_known_on(measures: pd.DataFrame, date) -> pd.DataFrame:
+    """The rules as they were known on ``date``: rows whose ``known`` day is later are left out
+    (a deal made retroactive applies only once its notice is out, and then from its start), and
+    a row whose end was announced after ``date`` (``end_known``) reads as still in force. A blank
+    ``known`` is the rule's ``start``; a blank ``end_known`` means the end was known with it."""
+    day = pd.Timestamp(date)
+    m = measures.copy()
+    start = pd.to_datetime(m["start"])
+    known = pd.to_datetime(m["known"]) if "known" in m else pd.Series(pd.NaT, index=m.index)
+    m = m[known.fillna(start).le(day).to_numpy()].copy()
+    if "end_known" in m and len(m):
+        later = pd.to_datetime(m["end_known"]).gt(day).to_numpy()
+        if later.any():
+            m["end"] = pd.to_datetime(m["end"]).astype("datetime64[ns]")
+            m.loc[later, "end"] = pd.NaT
+    return m
 
 
 def _match(measures: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
@@ -67,10 +101,11 @@ def rates_for_keys(measures: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     """The rule of each layer that applies to each key (importer, origin, goods, category, usmca,
     date), with its rate. Returns ``keys`` plus, per layer, ``<layer>_rate`` (0 when no rule;
     NaN for ``all_in`` when no deal applies) and ``<layer>_measure``; plus ``additional_basis``
-    and ``all_in_quota``.
+    and ``all_in_quota``; plus ``surcharge_rate`` (the sum of every matching surcharge) and
+    ``surcharge_measure`` (their names joined by ``+``). Pending rules are left out.
     """
     keys = keys.reset_index(drop=True)
-    measures = measures.reset_index(drop=True)
+    measures = in_force(measures).reset_index(drop=True)
     matched = _match(measures, keys)
     spec = _specificity(measures) + 1
     out = keys.copy()
@@ -106,6 +141,13 @@ def rates_for_keys(measures: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
             date = keys["date"].to_numpy(dtype="datetime64[ns]")
             early = hit & ~np.isnat(claims) & (date < claims)
             out["offset_rate"] = np.where(early, 0.0, out["offset_rate"])
+    sur = measures["layer"].eq(SURCHARGE).to_numpy() if len(measures) else np.zeros(0, bool)
+    hits = matched & sur
+    out["surcharge_rate"] = hits.astype(float) @ (measures["rate"].to_numpy(dtype=float)
+                                                  if len(measures) else np.zeros(0))
+    names = measures["measure"].to_numpy(dtype=object) if len(measures) else np.zeros(0, object)
+    out["surcharge_measure"] = ["+".join(names[row]) for row in hits] if sur.any() \
+        else [""] * len(out)
     return out
 
 
@@ -115,7 +157,7 @@ def tariff_law(rates: pd.DataFrame) -> dict[str, np.ndarray]:
     stacked (no deal, or beyond a deal's quota): ``base`` on the customs value plus
     ``additional`` on its basis (``additional_on_value`` or ``additional_on_non_us``); under a
     deal: ``max(all_in, base)`` on the customs value, nothing stacked (``deal_on_value``; NaN
-    where no deal is in force).
+    where no deal is in force). Either way ``surcharge`` is added on the customs value.
     """
     add = rates["additional_rate"].to_numpy(dtype=float)
     nonus = rates["additional_basis"].eq("non_us_content").to_numpy()
@@ -124,7 +166,9 @@ def tariff_law(rates: pd.DataFrame) -> dict[str, np.ndarray]:
     return {"base": base, "deal_on_value": np.where(np.isnan(deal), np.nan,
                                                      np.maximum(np.nan_to_num(deal), base)),
             "additional_on_value": np.where(nonus, 0.0, add),
-            "additional_on_non_us": np.where(nonus, add, 0.0)}
+            "additional_on_non_us": np.where(nonus, add, 0.0),
+            "surcharge": (rates["surcharge_rate"].to_numpy(dtype=float)
+                          if "surcharge_rate" in rates else np.zeros(len(base)))}
 
 
 def unit_rates(rates: pd.DataFrame) -> pd.DataFrame:
@@ -132,12 +176,14 @@ def unit_rates(rates: pd.DataFrame) -> pd.DataFrame:
 
     ``on_value`` (charged on the full customs value), ``on_non_us`` (charged on the non-US
     content), ``base`` (what the base layer alone would charge) and ``offset`` (credit per USD
-    of MSRP). With a deal in force, ``on_value = max(deal, base)`` and nothing stacks.
+    of MSRP). With a deal in force, ``on_value = max(deal, base)`` and nothing stacks; a
+    surcharge is added to ``on_value`` either way.
     """
     law = tariff_law(rates)
     deal = ~np.isnan(law["deal_on_value"])
     base = law["base"]
-    on_value = np.where(deal, law["deal_on_value"], base + law["additional_on_value"])
+    on_value = np.where(deal, law["deal_on_value"], base + law["additional_on_value"]) \
+        + law["surcharge"]
     on_non_us = np.where(deal, 0.0, law["additional_on_non_us"])
     return pd.DataFrame({"on_value": on_value, "on_non_us": on_non_us, "base": base,
                          "offset": rates["offset_rate"].to_numpy()}, index=rates.index)
@@ -162,10 +208,11 @@ def duty_for_entries(measures: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFr
     non_us = value * (1.0 - e["us_content_share"].to_numpy(float))
     law = tariff_law(e)
     base = law["base"]
+    surcharge = law["surcharge"] * value  # on top of a deal or the stacked rates alike
     stacked = base * value + (law["additional_on_value"] * value
-                              + law["additional_on_non_us"] * non_us)
+                              + law["additional_on_non_us"] * non_us) + surcharge
     deal = ~np.isnan(law["deal_on_value"])
-    on_deal = np.nan_to_num(law["deal_on_value"]) * value
+    on_deal = np.nan_to_num(law["deal_on_value"]) * value + surcharge
     within = deal.astype(float)
     quota = deal & e["all_in_quota"].notna().to_numpy()
     if quota.any():
