@@ -58,9 +58,9 @@ CASES = {
         "costs", 1, "source", "",
         [Problem("costs.csv", 3, "source", "row has neither a source nor an assumption")]),
     "unknown layer": (
-        "measures", 0, "layer", "surcharge",
+        "measures", 0, "layer", "retaliation",
         [Problem("measures.csv", 2, "layer",
-                 "'surcharge' is not one of base, additional, all_in, offset")]),
+                 "'retaliation' is not one of base, additional, all_in, offset, surcharge")]),
     "bad boolean": (
         "costs", 0, "usmca_qualifying", "maybe",
         [Problem("costs.csv", 2, "usmca_qualifying", "expected true or false, got 'maybe'")]),

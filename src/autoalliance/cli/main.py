@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from autoalliance.cli import dataset, plan, report, scenarios, share, synth
+from autoalliance.cli import dataset, diff, plan, report, scenarios, share, synth
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="markdown",
                   help="Planning engine for automaker alliances under trade tariffs.")
@@ -30,7 +30,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     """Planning engine for automaker alliances under trade tariffs."""
 
 
-for _group in (dataset, plan, share, scenarios, report, synth):
+for _group in (dataset, plan, share, scenarios, report, synth, diff):
     _group.register(app)
 
 

@@ -35,6 +35,20 @@ def _horizon(text: str | None) -> tuple[int, int] | None:
     return a, b
 
 
+def option_status(fp):
+    """Each option's public status as one cell (``stalled 2026-02-13``; blank when the dataset
+    states none): reported, under study, stalled or agreed, and the date of the report."""
+    import pandas as pd
+
+    o = fp.table("options")
+    status = o["status"].fillna("") if "status" in o else pd.Series("", index=o.index)
+    dates = pd.to_datetime(o["status_date"]) if "status_date" in o else \
+        pd.Series(pd.NaT, index=o.index)
+    cell = [(f"{s.replace('_', ' ')} {d:%Y-%m-%d}" if pd.notna(d) else s.replace("_", " "))
+            if s else "" for s, d in zip(status, dates)]
+    return pd.DataFrame({"option": o["option"], "status": cell})
+
+
 def register(app: typer.Typer) -> None:
     from autoalliance.cli.output import (
         FormatOpt,
@@ -116,11 +130,14 @@ def register(app: typer.Typer) -> None:
                             fmt_))
         o = res.options
         if len(o):
-            shown = o[["option", "kind", "owner", "host", "taken", "first_year",
+            o = o.merge(option_status(fp), on="option", how="left")
+            shown = o[["option", "kind", "owner", "host", "status", "taken", "first_year",
                        "covered_units", "fees_usd", "charged_to_horizon_usd"]].rename(
                 columns={"fees_usd": "fees_$M", "charged_to_horizon_usd": "charged_$M"})
-            console.print(table("Options (covered units and fees summed over the horizon; "
-                                "charged = the share of fixed costs charged to the horizon)",
+            console.print(table("Options (status = where it stands in public, with the date "
+                                "of the latest report; covered units and fees summed over the "
+                                "horizon; charged = the share of fixed costs charged to the "
+                                "horizon)",
                                 shown, {"covered_units": lambda v: f"{v:,.0f}",
                                         "fees_$M": m, "charged_$M": m,
                                         "taken": lambda v: "yes" if v else "no"}))

@@ -113,10 +113,14 @@ def register(app: typer.Typer) -> None:
     def casestudy(out: Path = typer.Option(Path("docs"), "--out",
                                            help="Folder for nissan-honda.md and img/"),
                   path: Path | None = typer.Option(None, "--data",
-                                                      help="Dataset (default: bundled)")):
+                                                      help="Dataset (default: bundled)"),
+                  since: Path | None = typer.Option(None, "--since",
+                                                    help="An earlier version of the dataset: "
+                                                    "the case study says what changed from it "
+                                                    "and how it moved the answers")):
         """Write the Nissan-Honda case study (markdown, figures, tables) from the dataset."""
         from autoalliance.report.casestudy import write
 
         with progress_steps("case study") as tell:
-            md = write(path, out, progress=tell)
+            md = write(path, out, progress=tell, since=since)
         console.print(f"[green]wrote[/] {md}")

@@ -14,28 +14,42 @@ from autoalliance.report import build
 from autoalliance.report import stages as st
 from autoalliance.report.charts import duty_timeline, gain_split, scenario_distributions
 from autoalliance.report.excel import write_csv
+from autoalliance.scenarios.diff import diff_datasets
 from autoalliance.trade.calibration import calibrate
 
 
+def _status(opts: pd.DataFrame) -> dict[str, str]:
+    """Each option's public status with its date (``stalled 2026-02-13``), blank when none."""
+    if "status" not in opts:
+        return {}
+    out = {}
+    for r in opts.itertuples(index=False):
+        s = "" if pd.isna(r.status) else str(r.status).replace("_", " ")
+        d = getattr(r, "status_date", None)
+        out[r.option] = f"{s} {pd.Timestamp(d):%Y-%m-%d}" if s and pd.notna(d) else s
+    return out
+
+
 def option_effects(fp: Footprint) -> pd.DataFrame:
-    """Each collaboration option alone (with do_nothing): whether the alliance plan takes it,
-    the alliance gain over the horizon and each partner's duty change against standalone."""
+    """Each collaboration option alone (with do_nothing): its public status, whether the
+    alliance plan takes it, the alliance gain over the horizon and each partner's duty."""
     opts = fp.table("options")
     keep = opts[opts["kind"] == "do_nothing"]
     rows = []
+    status = _status(opts)
     for r in opts[opts["kind"] != "do_nothing"].itertuples(index=False):
         one = fp.replace(options=pd.concat([opts[opts["option"] == r.option], keep]))
         try:
             res = st.run_plan(one, "alliance", partners=[r.owner, r.host])
         except st.StageUnavailable as e:
             rows.append({"option": r.option, "kind": r.kind, "owner": r.owner, "host": r.host,
-                         "note": str(e)})
+                         "status": status.get(r.option, ""), "note": str(e)})
             continue
         c = res.companies.set_index("company")
         taken = res.options.set_index("option").at[r.option, "taken"] \
             if r.option in set(res.options["option"]) else False
         rows.append({"option": r.option, "kind": r.kind, "owner": r.owner, "host": r.host,
-                     "taken": bool(taken), "alliance_gain_usd": float(c["gain_usd"].sum()),
+                     "status": status.get(r.option, ""), "taken": bool(taken), "alliance_gain_usd": float(c["gain_usd"].sum()),
                      "owner_duty_usd": float(c.at[r.owner, "duty_usd"]),
                      "host_duty_usd": float(c.at[r.host, "duty_usd"]), "note": ""})
     return pd.DataFrame(rows)
@@ -85,12 +99,72 @@ def _fx_sentence(sr: pd.DataFrame) -> str:
             "(a dearer yen makes Japan-built units cost more in USD and US builds worth more).")
 
 
+def _since_section(before: Footprint, fp: Footprint, saved: dict) -> list[str]:
+    """What changed from an earlier version of the dataset and how it moved the answers: the
+    rows changed per table, the tariff cost per company (first two fiscal years) with each
+    table's effect applied alone, the alliance plan and the Shapley split (``diff``)."""
+    years = [y for y in fp.fiscal_years[:2]]
+    d = diff_datasets(before, fp, years=years, with_plan=True)
+    saved |= {"changes_rows": d.rows, "changes_tariff": d.tariff}
+    rows = d.rows.assign(kind=d.rows["change"].where(~d.rows["notes_only"].astype(bool),
+                                                      "notes only"))
+    counts = rows.pivot_table(index="table", columns="kind", values="key", aggfunc="count",
+                              fill_value=0).reset_index()
+    counts.columns.name = None
+    t = d.tariff
+    whole = t[t["change"].eq("all")][["company", "fiscal_year", "currency", "before_local",
+                                      "after_local", "delta_usd"]]
+    by_table = t[~t["change"].isin(["all"]) & ~t["change"].str.contains(":")]
+    ranked = by_table.assign(size=by_table["delta_usd"].abs()).groupby("change")["size"] \
+        .sum().sort_values(ascending=False)
+    moved = [f"{c} ({v / 1e6:,.0f}M USD over the companies and years shown)"
+             for c, v in ranked.items() if v >= 0.5e6]
+    still = sorted(set(counts["table"]) - set(ranked[ranked >= 0.5e6].index))
+    fmt = whole.assign(before_local=whole["before_local"] / 1e9,
+                       after_local=whole["after_local"] / 1e9)
+    fmt["before_local"] = fmt["before_local"].map(lambda v: f"{v:,.1f}")
+    fmt["after_local"] = fmt["after_local"].map(lambda v: f"{v:,.1f}")
+    lines = [f"## What changed since the earlier dataset (`{before.name}`, inputs hash "
+             f"`{before.content_hash()[:12]}`)", "",
+             "Rows added, removed or changed, per table (`casestudy/changes_rows.csv`, = "
+             "`autoalliance diff EARLIER BUNDLED --json`; notes only = a source or assumption "
+             "text changed, no number):", "", _md_table(counts),
+             "Tariff cost per company and fiscal year on the earlier and the current dataset "
+             "(company currency, billions; change in USD millions; "
+             "`casestudy/changes_tariff.csv`):", "",
+             _md_table(fmt.rename(columns={"before_local": "earlier_bn",
+                                           "after_local": "now_bn"}), money=["delta_usd"]),
+             ("Why it moved: each changed table applied alone to the earlier dataset moves the "
+              "tariff cost by, largest first: " + "; ".join(moved) + "." if moved else
+              "No changed table moves the tariff cost."),
+             (f" Tables that changed without moving the tariff cost: {', '.join(still)}."
+              if still else ""), ""]
+    if d.plan is not None:
+        saved |= {"changes_plan": d.plan, "changes_split": d.split}
+        p = d.plan[["company", "profit_usd_a", "profit_usd_b", "gain_usd_a", "gain_usd_b",
+                    "duty_usd_delta"]].rename(columns={
+                        "profit_usd_a": "profit_earlier_usd", "profit_usd_b": "profit_now_usd",
+                        "gain_usd_a": "gain_earlier_usd", "gain_usd_b": "gain_now_usd"})
+        sp = d.split.rename(columns={"allocation_usd_a": "shapley_earlier_usd",
+                                     "allocation_usd_b": "shapley_now_usd",
+                                     "allocation_usd_delta": "change_usd"})
+        lines += ["The alliance plan over each dataset's horizon and the Shapley split, earlier "
+                  "and now (USD millions; `casestudy/changes_plan.csv`, "
+                  "`casestudy/changes_split.csv`):", "",
+                  _md_table(p, money=[c for c in p.columns if c.endswith("_usd")]),
+                  _md_table(sp, money=[c for c in sp.columns if c.endswith("_usd")])]
+    return lines
+
+
 def write(path: str | Path | None = None, out: str | Path = "docs",
-          progress: Callable[[str, float], None] | None = None) -> Path:
-    """Write ``out/nissan-honda.md``, ``out/casestudy/*.csv`` and ``out/img/cs-*.png``.
-    ``progress(label, share_done)`` is told each step."""
+          progress: Callable[[str, float], None] | None = None,
+          since: str | Path | None = None) -> Path:
+    """Write ``out/nissan-honda.md``, ``out/casestudy/*.csv`` and ``out/img/cs-*.png``;
+    with ``since`` (an earlier version of the dataset) also what changed from it and how it
+    moved the answers. ``progress(label, share_done)`` is told each step."""
     step = progress or (lambda label, done: None)
     fp = load_footprint(path)
+    before = load_footprint(since) if since is not None else None
     out = Path(out)
     tables_dir, img = out / "casestudy", out / "img"
     tables_dir.mkdir(parents=True, exist_ok=True)
@@ -108,6 +182,10 @@ def write(path: str | Path | None = None, out: str | Path = "docs",
     for name in ("gain_split", "scenario_results", "plan_options", "plan_companies"):
         if rd.has(name):
             saved[name] = rd.tables[name]
+    since_lines = []
+    if before is not None:
+        step("what changed since the earlier dataset", 0.85)
+        since_lines = _since_section(before, fp, saved)
     for name, t in saved.items():
         write_csv(t, tables_dir / f"{name}.csv")
     figs = {"cs-duty-timeline.png": duty_timeline(rd), "cs-gain-split.png": gain_split(rd),
@@ -126,6 +204,7 @@ def write(path: str | Path | None = None, out: str | Path = "docs",
         "[`casestudy/`](casestudy/), written by the same command; rerun it after changing the "
         "data and this page follows.",
         "",
+        *since_lines,
         f"## What the 2025 tariffs cost each company (FY{fp.base_year}, April {fp.base_year} to "
         f"March {fp.base_year + 1})",
         "",
@@ -150,7 +229,8 @@ def write(path: str | Path | None = None, out: str | Path = "docs",
         "## What each collaboration would change",
         "",
         "Each option alone (with the choice of doing nothing), in the alliance plan of its two "
-        "firms over the plan horizon: whether the plan takes it, the alliance gain over "
+        "firms over the plan horizon: where it stands in public (status and the date of the "
+        "latest report: none is agreed), whether the plan takes it, the alliance gain over "
         "standalone, and each firm's duty summed over the horizon (USD millions; "
         "`casestudy/option_effects.csv`).",
         "",
