@@ -63,14 +63,14 @@ def test_calibrate_shows_the_known_and_the_final_figure(retro):
 
 
 def test_plan_uses_the_rules_known_then():
-    """The bundled plan as known on 1 Aug 2025 (before the Japan deal's notice) pays more duty
+    """The bundled plan as known on 1 Jul 2025 (before the Japan deal was announced) pays more duty
     than under the final rules."""
     def duty(extra):
         res = runner.invoke(app, ["plan", "--mode", "standalone", "--horizon", "2026-2026",
                                   "--json"] + extra)
         assert res.exit_code == 0, res.output
         return sum(c["duty_usd"] for c in json.loads(res.stdout)["companies"])
-    assert duty(["--as-known-on", "2025-08-01"]) > duty([]) + 1e8
+    assert duty(["--as-known-on", "2025-07-01"]) > duty([]) + 1e8
 
 
 def test_a_bad_date_is_one_line_exit_2(retro):

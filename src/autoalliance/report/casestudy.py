@@ -49,7 +49,8 @@ def option_effects(fp: Footprint) -> pd.DataFrame:
         taken = res.options.set_index("option").at[r.option, "taken"] \
             if r.option in set(res.options["option"]) else False
         rows.append({"option": r.option, "kind": r.kind, "owner": r.owner, "host": r.host,
-                     "status": status.get(r.option, ""), "taken": bool(taken), "alliance_gain_usd": float(c["gain_usd"].sum()),
+                     "status": status.get(r.option, ""), "taken": bool(taken),
+                     "alliance_gain_usd": float(c["gain_usd"].sum()),
                      "owner_duty_usd": float(c.at[r.owner, "duty_usd"]),
                      "host_duty_usd": float(c.at[r.host, "duty_usd"]), "note": ""})
     return pd.DataFrame(rows)
