@@ -320,6 +320,45 @@ def tornado(rd: ReportData) -> go.Figure | None:
     return fig
 
 
+def calibration_quarters(rd: ReportData) -> go.Figure | None:
+    """Per maker: the modelled tariff cost recognised, cumulative by quarter of its fiscal
+    year (company currency, billions), against each reported figure for a year to date."""
+    if not rd.has("calibration_quarters"):
+        return None
+    from plotly.subplots import make_subplots
+
+    t = rd.tables["calibration_quarters"]
+    companies = sorted(t["company"].unique())
+    colours = _company_colours(companies, rd)
+    cur = {}
+    if rd.has("calibration"):
+        cur = dict(zip(rd.tables["calibration"]["company"], rd.tables["calibration"]["currency"]))
+    fig = make_subplots(rows=1, cols=len(companies),
+                        subplot_titles=[name(rd, "company", c) for c in companies])
+    for i, company in enumerate(companies, start=1):
+        g = t[t["company"].eq(company)].sort_values(["fiscal_year", "quarter"])
+        x = [f"FY{y} {('Q1', 'H1', '9M', 'year')[q - 1]}"
+             for y, q in zip(g["fiscal_year"], g["quarter"])]
+        unit = cur.get(company, "")
+        fig.add_scatter(x=x, y=g["modelled"] / 1e9, mode="lines+markers", name="modelled",
+                        legendgroup="modelled", showlegend=i == 1,
+                        line=dict(color=colours[company]), row=1, col=i,
+                        hovertemplate=f"%{{x}}<br>modelled %{{y:,.1f}}B {unit}<extra></extra>")
+        rep = g[g["reported"].notna()]
+        if len(rep):
+            fig.add_scatter(x=[x[k] for k in range(len(g)) if g["reported"].notna().iloc[k]],
+                            y=rep["reported"] / 1e9, mode="markers", name="reported (in scope)",
+                            legendgroup="reported", showlegend=i == 1,
+                            marker=dict(symbol="diamond", size=11, color="#222"), row=1, col=i,
+                            text=rep["period"], hovertemplate="%{text}<br>reported "
+                            f"%{{y:,.1f}}B {unit}<extra></extra>")
+    fig.update_layout(title="Calibration by quarter: tariff cost recognised when sold, "
+                      "cumulative from the fiscal year's start,<br>against the reported "
+                      "figures (in scope; company currency, billions)", height=440,
+                      **{**LAYOUT, "margin": dict(l=60, r=30, t=110, b=60)})
+    return fig
+
+
 SECTIONS = [
     ("duty-timeline", "Duty by company and origin through the fiscal year", "exposure",
      duty_timeline),
@@ -337,6 +376,8 @@ SECTIONS = [
     ("gain-split", "The alliance gain and its split", "sharing", gain_split),
     ("scenarios", "Scenario distributions", "scenarios", scenario_distributions),
     ("tornado", "Sensitivity of the alliance gain (tornado)", "sensitivity", tornado),
+    ("calibration-quarters", "Calibration by quarter, per maker", "exposure",
+     calibration_quarters),
 ]
 
 

@@ -215,7 +215,10 @@ def _exposure_tables(fp: Footprint, fy: int, rd: ReportData) -> None:
     if len(fp.table("reported")):
         from autoalliance.trade.calibration import calibrate
 
+        from autoalliance.trade.calibration import cumulative_by_quarter
+
         rd.tables["calibration"] = calibrate(fp)
+        rd.tables["calibration_quarters"] = cumulative_by_quarter(fp, rd.tables["calibration"])
 
 
 def build(fp: Footprint, fy: int | None = None, stages=STAGES,
