@@ -100,6 +100,12 @@ def known_on(fp, day: str | None):
     return fp.replace(measures=as_known_on(fp.measures, when))
 
 
+CheckResolveOpt = typer.Option(False, "--check-resolve",
+                               help="Also build and solve every in-place re-solve cold and stop "
+                               "with an error if the two differ beyond 1e-9 relative (slower; "
+                               "the same as AUTOALLIANCE_CHECK_RESOLVE=1)")
+
+
 def with_scenario(fp, scenario: str | None):
     """The footprint under ``--scenario`` (unchanged when none is given)."""
     if not scenario:

@@ -51,6 +51,7 @@ def option_status(fp):
 
 def register(app: typer.Typer) -> None:
     from autoalliance.cli.output import (
+        CheckResolveOpt,
         FormatOpt,
         JsonOpt,
         KnownOnOpt,
@@ -91,16 +92,18 @@ def register(app: typer.Typer) -> None:
              fmt: Format = FormatOpt, out: Path | None = OutOpt,
              scenario: str | None = ScenarioOpt,
              as_known_on: str | None = KnownOnOpt,
+             check_resolve: bool = CheckResolveOpt,
              json_out: bool = JsonOpt):
         """Plan production, tooling and collaboration options; alliance mode keeps every partner
         at or above its standalone profit."""
         from autoalliance.dataset.footprint import load_footprint
         from autoalliance.plan import plan as run
+        from autoalliance.plan.instance import resolve_checked
 
         how = output_mode(fmt, json_out)
         fp = known_on(with_scenario(load_footprint(path), scenario), as_known_on)
         who = [p.strip() for p in partners.split(",") if p.strip()] if partners else None
-        with progress_status(f"solving the {mode.value} plan"):
+        with progress_status(f"solving the {mode.value} plan"), resolve_checked(check_resolve):
             res = run(fp, mode=mode.value, horizon=_horizon(horizon), partners=who)
         print_warnings(res.warnings)
         from autoalliance.report.landed import landed_cost

@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 
 from autoalliance.cli.output import (
+    CheckResolveOpt,
     Format,
     FormatOpt,
     JsonOpt,
@@ -335,6 +336,7 @@ def register(app: typer.Typer) -> None:
               dataset: Path | None = DatasetOpt, stages: str | None = StagesOpt,
               subset: str | None = typer.Option(None, "--set", help="Run only a named set "
                                                    "of the file (its `sets`)"),
+              check_resolve: bool = CheckResolveOpt,
               json_out: bool = JsonOpt):
         """Run a scenario set locally (--workers) or on a Dask cluster (--cluster); each run is
         written to the store as it finishes; --resume recomputes nothing already stored."""
@@ -348,8 +350,11 @@ def register(app: typer.Typer) -> None:
             sset = sset.subset(subset)
         fp = _dataset_for(sset, dataset)
         st = Store(store)
-        report = _run_sweep(fp, sset, st, _settings(sset, stages), workers, cluster, resume,
-                            json_out, f"sweep {sset.name}")
+        from autoalliance.plan.instance import resolve_checked
+
+        with resolve_checked(check_resolve):
+            report = _run_sweep(fp, sset, st, _settings(sset, stages), workers, cluster,
+                                resume, json_out, f"sweep {sset.name}")
         all_failed = report.failed > 0 and report.failed >= report.total - report.skipped
         if json_out:
             out = report.to_dict()
@@ -456,6 +461,7 @@ def register(app: typer.Typer) -> None:
                    dataset: Path | None = DatasetOpt, stages: str | None = StagesOpt,
                    deal: bool = DealOpt,
                    fmt: Format = FormatOpt, out: Path | None = OutOpt,
+                   check_resolve: bool = CheckResolveOpt,
                    json_out: bool = JsonOpt):
         """Sample futures (tariff regime by quarter, FX random walk, demand) and report each
         company's duty, profit and alliance gain as quantiles; runs go to the store. With
@@ -492,10 +498,13 @@ def register(app: typer.Typer) -> None:
                               f"{workers} worker(s) should take about {_duration(eta)}",
                               highlight=False)
 
-        res = _with_progress(f"monte carlo {sset.name}", lambda **callbacks: run_montecarlo(
-            fp, sset, mc, store=Store(store), settings=_settings(sset, stages),
-            workers=workers, cluster=cluster, resume=resume, on_estimate=estimate,
-            **callbacks))
+        from autoalliance.plan.instance import resolve_checked
+
+        with resolve_checked(check_resolve):
+            res = _with_progress(f"monte carlo {sset.name}", lambda **callbacks: run_montecarlo(
+                fp, sset, mc, store=Store(store), settings=_settings(sset, stages),
+                workers=workers, cluster=cluster, resume=resume, on_estimate=estimate,
+                **callbacks))
         report, q, p = res.report, res.quantiles, res.p_beats_standalone
         how = mode(fmt, json_out)
         write_tables(out, {"quantiles": q, "p_alliance": p})

@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
         JsonOpt,
         OutOpt,
         PathArg,
+        CheckResolveOpt,
         ScenarioOpt,
         console,
         err_console,
@@ -181,6 +182,7 @@ def register(app: typer.Typer) -> None:
                   "tariff:JP, demand, ...); repeatable"),
               fmt: Format = FormatOpt, out: Path | None = OutOpt,
               scenario: str | None = ScenarioOpt,
+              check_resolve: bool = CheckResolveOpt,
               json_out: bool = JsonOpt):
         """Split the alliance's value fairly and print the fees that deliver the split."""
         import pandas as pd
@@ -188,6 +190,7 @@ def register(app: typer.Typer) -> None:
         from autoalliance.cli.bounds import cores
         from autoalliance.cli.bounds import workers as capped
         from autoalliance.dataset.footprint import load_footprint
+        from autoalliance.plan.instance import resolve_checked
         from autoalliance.settings import Settings
         from autoalliance.sharing.alliance import share as run
 
@@ -208,7 +211,8 @@ def register(app: typer.Typer) -> None:
             if bad:
                 raise ValueError(f"--lever: unknown lever {bad[0]!r}; this dataset's levers: "
                                  f"{', '.join(known)}")
-        with progress_status("solving every coalition's plan and the split"):
+        with progress_status("solving every coalition's plan and the split"), \
+                resolve_checked(check_resolve):
             res = run(fp, rule=rule.value, partners=who,
                       settings=Settings(horizon=_horizon(horizon)),
                       lump_sum_allowed=not no_lump_sum, workers=workers)

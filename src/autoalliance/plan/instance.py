@@ -19,8 +19,11 @@ are answered by changing the solver's vectors in place:
   bounds, costs, row bounds, matrix coefficients). A different structure is refused
   (:class:`StructureChanged`): build a new instance.
 
-Each solve starts from the previous solution when it is feasible for the new vectors (a warm
-start); a solve never depends on it for its answer (tests check both ways agree).
+Each solve runs from a cleared solver (no MIP start, basis or incumbent carried from the one
+before), so an answer is a function of the current vectors alone; the column values read back
+are checked against the objective HiGHS reports. With ``AUTOALLIANCE_CHECK_RESOLVE=1`` (the
+CLI's ``--check-resolve``) every solve is also built and solved cold (:func:`check_resolve`)
+and a difference beyond 1e-9 relative is an error.
 """
 
 from __future__ import annotations
@@ -72,6 +75,40 @@ def count_solver(seconds: float) -> None:
 
 class StructureChanged(AutoallianceError):
     """The variant's index sets differ from the instance's: build a new instance."""
+
+
+class SolverMismatch(AutoallianceError):
+    """An answer read back from HiGHS does not hold together (its column values against its
+    objective), or an in-place re-solve differs from a cold build (``--check-resolve``)."""
+
+
+CHECK_RESOLVE = "AUTOALLIANCE_CHECK_RESOLVE"  # environment: check every re-solve against a cold one
+RESOLVE_REL = 1e-9  # the oracle's tolerance, relative to the larger value
+
+
+def checking() -> bool:
+    """Whether every in-place solve is also built and solved cold (``AUTOALLIANCE_CHECK_RESOLVE``
+    set to anything but empty, 0, false or no; the CLI's ``--check-resolve`` sets it)."""
+    return os.environ.get(CHECK_RESOLVE, "").strip().lower() not in ("", "0", "false", "no")
+
+
+@contextlib.contextmanager
+def resolve_checked(on: bool = True):
+    """Within the block, every solve is checked against a cold build (sets
+    ``AUTOALLIANCE_CHECK_RESOLVE``, so worker processes started inside check too); the
+    environment is restored after. ``on`` False leaves it as it is."""
+    if not on:
+        yield
+        return
+    saved = os.environ.get(CHECK_RESOLVE)
+    os.environ[CHECK_RESOLVE] = "1"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(CHECK_RESOLVE, None)
+        else:
+            os.environ[CHECK_RESOLVE] = saved
 
 
 @contextlib.contextmanager
@@ -159,11 +196,15 @@ def _vectors(m) -> _Vectors:
 class PlanInstance:
     """The plan model of one structure, built once, solved for many variants."""
 
-    def __init__(self, d: PlanInputs, settings: Settings | None = None, threads: int = 0):
+    def __init__(self, d: PlanInputs, settings: Settings | None = None, threads: int = 0,
+                 fp=None, check: bool | None = None):
         import highspy
 
         self.settings = settings or Settings()
         self.d = d
+        # the footprint of ``d`` (a weak reference), for the cold builds of the oracle
+        self._fp = weakref.ref(fp) if fp is not None else None
+        self._check = check
         self.m, self.parts = build_model(d, self.settings.max_lost_share,
                                          {c: 0.0 for c in d.companies})
         M = self.m.matrices
@@ -204,12 +245,21 @@ class PlanInstance:
         self._col_members = self._column_dims()
         self.current = _Vectors(b.lb.copy(), b.ub.copy(), b.cost.copy(), b.row_lo.copy(),
                                 b.row_hi.copy(), A)
-        self._last: np.ndarray | None = None
         self._memo: dict = {}  # (coalition, floors) -> (status, solution) on these numbers
         self.kept: dict = {}  # what callers derive from the solutions (values, tables)
         self.run_seconds = 0.0  # HiGHS run time of every solve so far
         self.solves = 0
         self.lock = threading.RLock()  # one solve at a time (a dashboard serves many sessions)
+
+    @property
+    def check(self) -> bool:
+        """Whether each solve is compared with a cold build (default: ``checking()``)."""
+        return checking() if self._check is None else self._check
+
+    @property
+    def fp(self):
+        """The footprint the instance's numbers come from, when known and still alive."""
+        return self._fp() if self._fp is not None else None
 
     # -- label maps ---------------------------------------------------------------------------
     def _positions(self, var) -> np.ndarray:
@@ -294,7 +344,9 @@ class PlanInstance:
         """Solve for ``coalition`` (default: every company of the instance) with
         individual-rationality ``floors`` (USD by company; none by default). ``fixed`` holds
         columns of one-dimensional families at a value (``{"option": {name: 1.0}, "tooling":
-        {tool: 0.0}}``): a deal's commitments, with the rest re-optimised.
+        {tool: 0.0}}``): a deal's commitments, with the rest re-optimised. ``warm``: answer
+        from the kept solution when this variant was solved before on these numbers (False:
+        run the solver again). Every run starts from a cleared solver.
 
         Returns the solver's status (``optimal``, ``infeasible``, ...) and the solution (values
         outside the coalition are zero)."""
@@ -320,8 +372,6 @@ class PlanInstance:
             ub[cols[ok]] = lb[cols[ok]]
 
     def _solve(self, coalition, floors, warm, fixed=None) -> tuple[str, Solution]:
-        import highspy
-
         memo = (None if coalition is None else tuple(sorted(coalition)),
                 None if not floors else tuple(sorted(floors.items())),
                 None if not fixed else tuple((k, tuple(sorted(v.items())))
@@ -339,15 +389,26 @@ class PlanInstance:
                 if live[r]:
                     lo[r] = v / MONEY
         self._set_bounds(lb, ub, lo, hi)
+        status, x = self._run()
+        if x is None:
+            out = status, None
+        else:
+            out = status, self._solution(x, float(self.base.cost @ x))
+            self._memo[memo] = out
+        if self.check:
+            check_resolve(self, coalition, floors, out, fixed)
+        return out
+
+    def _run(self) -> tuple[str, np.ndarray | None]:
+        """One HiGHS run on the current vectors, from a cleared solver: no MIP start, no basis
+        and no incumbent carried from the previous solve, so the answer is a function of the
+        vectors alone. (A MIP start is what went wrong before: HiGHS 1.16 maps the start into
+        its presolved space, where columns presolve fixed can give it a better objective, and
+        when no better point is found it returns the *unreduced* start as the solution with the
+        reduced objective - a smaller coalition's plan reported optimal.) The column values
+        are checked against the objective HiGHS reports."""
         h = self.highs
-        if not warm:
-            h.clearSolver()
-        elif self._last is not None:
-            start = np.clip(self._last, lb, ub)
-            sol = highspy.HighsSolution()
-            sol.col_value = start
-            sol.value_valid = True
-            h.setSolution(sol)
+        h.clearSolver()
         t0 = time.perf_counter()
         with quiet():
             h.run()
@@ -357,12 +418,17 @@ class PlanInstance:
         count_solver(took)
         self.solves += 1
         status = _STATUS.get(h.getModelStatus(), str(h.getModelStatus()))
-        if status not in ("optimal", "time_limit") or h.getInfo().primal_solution_status != 2:
+        info = h.getInfo()
+        if status not in ("optimal", "time_limit") or info.primal_solution_status != 2:
             return status, None
         x = np.asarray(h.getSolution().col_value)
-        self._last = x
-        self._memo[memo] = status, self._solution(x, h.getInfo().objective_function_value)
-        return self._memo[memo]
+        reported = float(info.objective_function_value)
+        mine = float(self.base.cost @ x)
+        if abs(mine - reported) > 1e-9 * max(1.0, abs(reported)):
+            raise SolverMismatch(
+                f"HiGHS reported an objective of {reported:,.6f} M USD but its column values "
+                f"give {mine:,.6f} M USD; the solution read back is not the one it found")
+        return status, x
 
     def forget(self) -> None:
         """Drop the kept answers (the next solves run the solver again)."""
@@ -379,9 +445,10 @@ class PlanInstance:
             h.changeRowsBounds(len(rows), rows.astype(np.int32), lo[rows], hi[rows])
         cur.lb, cur.ub, cur.row_lo, cur.row_hi = lb, ub, lo, hi
 
-    def update(self, d: PlanInputs) -> None:
+    def update(self, d: PlanInputs, fp=None) -> None:
         """New numbers on the same structure: rebuild the vectors from the ``define_*`` code and
-        write the entries that changed into the solver."""
+        write the entries that changed into the solver. ``fp``: the variant's footprint (for the
+        oracle's cold builds; without it they are built from ``d``)."""
         if not same_structure(self.d, d):
             raise StructureChanged("the variant's lanes, plants, tools, options or covers "
                                    "differ from the built model's; build a new instance")
@@ -402,6 +469,7 @@ class PlanInstance:
         self.base = new
         self.d = d
         self.parts["book"] = parts["book"]  # the accounts on the new numbers
+        self._fp = weakref.ref(fp) if fp is not None else None
         self.forget()
         # bounds are written at the next solve (coalition masks apply on top of them)
         self.current.lb = np.full_like(new.lb, np.nan)
@@ -437,13 +505,67 @@ def instance_for(fp, companies: list[str], settings: Settings):
         if _KEPT and _KEPT[0][0]() is fp and _KEPT[0][1] == key:
             return _KEPT[0][2]
     d = build_inputs(fp, list(companies), settings)
-    made = (d, PlanInstance(d, settings) if not d.lanes.empty else None)
+    made = (d, PlanInstance(d, settings, fp=fp) if not d.lanes.empty else None)
     with _KEPT_LOCK:
         _KEPT[:] = [(weakref.ref(fp), key, made)]
     return made
 
 
 _KEPT_LOCK = threading.Lock()
+
+
+def cold_value(inst: PlanInstance, coalition, floors, fixed=None) -> tuple[bool | None, float]:
+    """The answer a cold build gives for a variant of ``inst``: whether it has a plan (None:
+    stopped at the time limit), and its objective (million USD). Built from the coalition's
+    own plan inputs (``build_inputs`` on the instance's footprint) as a new linopy model solved by linopy's own HiGHS hand-off; when
+    the footprint is not known, or columns are ``fixed`` (a deal's commitments), a new instance
+    of the same inputs solved once, with nothing carried from an earlier solve."""
+    companies = list(inst.d.companies) if coalition is None else \
+        [c for c in inst.d.companies if c in set(coalition)]
+    floors = {c: v for c, v in (floors or {}).items() if c in set(companies)}
+    fp, s = inst.fp, inst.settings
+    if fp is None or fixed:
+        status, sol = PlanInstance(inst.d, s, check=False).solve(coalition, floors,
+                                                                 fixed=fixed)
+        return sol is not None, (sol.objective if sol is not None else float("nan"))
+    d = build_inputs(fp, companies, s)
+    if d.lanes.empty:  # nothing the coalition can build or sell: no columns, value zero
+        return True, 0.0
+    m, _ = build_model(d, s.max_lost_share, floors or None)
+    with quiet():
+        _, cond = m.solve(solver_name="highs", io_api="direct", progress=False,
+                          output_flag=False, log_to_console=False, mip_rel_gap=s.mip_rel_gap,
+                          time_limit=s.time_limit_s)
+    if str(cond) == "time_limit":  # stopped early: nothing to compare against
+        return None, float("nan")
+    if str(cond) != "optimal":
+        return False, float("nan")
+    return True, float(m.objective.value)
+
+
+def check_resolve(inst: PlanInstance, coalition, floors, answer, fixed=None) -> None:
+    """The oracle: the in-place ``answer`` (status, solution) for a variant equals a cold
+    build's, its objective to ``RESOLVE_REL`` relative; raises :class:`SolverMismatch`."""
+    status, sol = answer
+    ok, cold = cold_value(inst, coalition, floors, fixed)
+    if ok is None or status == "time_limit":
+        return
+    name = "+".join(inst.d.companies if coalition is None else coalition)
+    with_floors = (" with individual-rationality floors" if floors else "") + \
+        (" with a deal's columns fixed" if fixed else "")
+    if (sol is not None) != ok:
+        raise SolverMismatch(
+            f"re-solve check: coalition {name}{with_floors} has "
+            f"{'a plan' if sol is not None else 'no plan (' + status + ')'} in place but "
+            f"{'a plan' if ok else 'no plan'} built cold")
+    if sol is None:
+        return
+    warm = sol.objective
+    if abs(warm - cold) > RESOLVE_REL * max(abs(warm), abs(cold), 1e-3):
+        raise SolverMismatch(
+            f"re-solve check: coalition {name}{with_floors} is worth {warm * MONEY:,.3f} USD "
+            f"solved in place but {cold * MONEY:,.3f} USD built and solved cold "
+            f"(relative difference {abs(warm - cold) / max(abs(cold), 1e-9):.2e})")
 
 
 def restrict(sol: Solution, d: PlanInputs) -> Solution:

@@ -102,19 +102,25 @@ def least_core(game: Game, tol: float = TOL) -> LeastCore:
     if masks.size == 0:
         x = np.array([game.grand_value])
         return LeastCore(game.series(x, "least_core_usd"), 0.0, True)
+    # the least core is a set; the LP's vertex depends on the order of its columns and rows,
+    # so it is posed over the players sorted by name (one LP, one point, whatever order the
+    # players were given in)
+    rank = np.argsort(np.argsort(np.array(game.players, dtype=object)))
+    by_rank = np.argsort(rank)  # the player of each sorted position
+    original = (incidence(masks, n) * (1 << by_rank)).sum(axis=1).astype(np.int64)
     A_ub = np.c_[-incidence(masks, n), -np.ones(masks.size)]
     A_eq = np.r_[np.ones(n), 0.0][None, :]
     res = solve_lp(
         np.r_[np.zeros(n), 1.0],
         A_ub=A_ub,
-        b_ub=-v[masks],
+        b_ub=-v[original],
         A_eq=A_eq,
         b_eq=[v[-1]],
         what="least core",
     )
     eps = float(res.x[-1])
     return LeastCore(
-        allocation=game.series(res.x[:n] * scale, "least_core_usd"),
+        allocation=game.series(res.x[:n][rank] * scale, "least_core_usd"),
         epsilon=eps * scale,
         in_core=eps <= tol,
     )
