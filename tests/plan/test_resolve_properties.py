@@ -162,7 +162,7 @@ def synthetic4(tmp_path_factory):
     return fp, s, Cold(fp, s), {}
 
 
-@settings(max_examples=budget(3), **HYP)
+@settings(max_examples=budget(2), **HYP)
 @given(order=st.permutations(("co00", "co01", "co02", "co03")), data=st.data())
 def test_any_order_of_four_partners_on_a_synthetic_dataset(synthetic4, order, data):
     fp, s, cold, built = synthetic4
@@ -200,8 +200,8 @@ numbers = st.fixed_dictionaries(dict(
     fx=st.floats(0.7, 1.4), investment=st.floats(0.0, 3.0), fee=st.floats(1.0, 2.0)))
 
 
-@settings(max_examples=budget(6), **HYP)
-@given(variants=st.lists(numbers, min_size=1, max_size=3),
+@settings(max_examples=budget(4), **HYP)
+@given(variants=st.lists(numbers, min_size=1, max_size=2),
        horizon=st.sampled_from([(2026, 2026), (2026, 2027), (2027, 2027)]),
        partners=st.sampled_from([("alpha", "beta"), ("beta", "alpha")]), data=st.data())
 def test_random_overrides_horizons_and_partners_on_one_instance(tiny, variants, horizon,
