@@ -24,11 +24,11 @@ class Rule(StrEnum):
 
 def register(app: typer.Typer) -> None:
     from autoalliance.cli.output import (
+        CheckResolveOpt,
         FormatOpt,
         JsonOpt,
         OutOpt,
         PathArg,
-        CheckResolveOpt,
         ScenarioOpt,
         console,
         err_console,
