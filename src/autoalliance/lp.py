@@ -9,9 +9,23 @@ every field used here with ``scipy.optimize.linprog(method="highs")`` on random 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
+
+SOLVER_THREADS = "AUTOALLIANCE_SOLVER_THREADS"  # environment: HiGHS threads (default 1)
+
+
+def solver_threads() -> int:
+    """HiGHS threads for every solve of this process: ``AUTOALLIANCE_SOLVER_THREADS``, default 1.
+
+    One process runs one solve at a time (a pool worker, the CLI, the dashboard's lock), and on
+    the planner's models one thread needs less CPU for the same answers (benchmarks/RESULTS.md).
+    It must be one number per process: HiGHS refuses a thread count other than the one its
+    scheduler started with ("Not Set" status), so every solve here asks for the same."""
+    return int(os.environ.get(SOLVER_THREADS, "") or 1)
+
 
 OPTIMAL, ITERATION_LIMIT, INFEASIBLE, UNBOUNDED, OTHER = 0, 1, 2, 3, 4
 
@@ -87,6 +101,7 @@ def solve_lp(c, *, A_ub=None, b_ub=None, A_eq=None, b_eq=None,
         row_hi.append(b)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", solver_threads())
     h.setOptionValue("simplex_strategy", 1)  # dual simplex, as scipy's linprog(method="highs")
     inf = highspy.kHighsInf
     h.addVars(n, np.clip(lo, -inf, inf), np.clip(hi, -inf, inf))

@@ -34,7 +34,6 @@ from autoalliance.trade.exposure import current_flows, duty_for_flows, quota_seg
 from autoalliance.trade.fx import per_usd_on
 
 SEP = "|"
-SOLVER_THREADS = "AUTOALLIANCE_SOLVER_THREADS"  # environment: HiGHS threads (pool workers: 1)
 
 
 @dataclass

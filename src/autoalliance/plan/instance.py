@@ -43,7 +43,8 @@ import pandas as pd
 import xarray as xr
 
 from autoalliance.errors import AutoallianceError
-from autoalliance.plan.data import SOLVER_THREADS, PlanInputs, Settings, build_inputs
+from autoalliance.lp import solver_threads
+from autoalliance.plan.data import PlanInputs, Settings, build_inputs
 from autoalliance.plan.model import FAMILIES, MONEY, build_model
 from autoalliance.plan.result import Solution
 
@@ -225,9 +226,7 @@ class PlanInstance:
         h.setOptionValue("log_file", self._log)
         h.setOptionValue("mip_rel_gap", self.settings.mip_rel_gap)
         h.setOptionValue("time_limit", float(self.settings.time_limit_s))
-        threads = threads or int(os.environ.get(SOLVER_THREADS, "0") or 0)
-        if threads:
-            h.setOptionValue("threads", int(threads))
+        h.setOptionValue("threads", int(threads or solver_threads()))
         b = self.base
         n = len(b.lb)
         h.addVars(n, b.lb, b.ub)
@@ -501,6 +500,8 @@ def instance_for(fp, companies: list[str], settings: Settings):
     plan_settings = (settings.horizon, settings.max_lost_share, settings.mip_rel_gap,
                      settings.time_limit_s, settings.solver)  # not the run's stages
     key = (tuple(companies), plan_settings, tuple(id(t) for t in fp.tables.values()))
+    if getattr(_WORKER, "on", False):
+        return _worker_instance(fp, companies, settings, key, plan_settings)
     with _KEPT_LOCK:
         if _KEPT and _KEPT[0][0]() is fp and _KEPT[0][1] == key:
             return _KEPT[0][2]
@@ -512,6 +513,48 @@ def instance_for(fp, companies: list[str], settings: Settings):
 
 
 _KEPT_LOCK = threading.Lock()
+_WORKER = threading.local()  # per thread of a worker: on, and the instance kept across runs
+
+
+def keep_model_across_runs(on: bool = True) -> None:
+    """For a worker that runs one job at a time per thread (pool and Dask workers): from now on
+    :func:`instance_for` keeps this thread's last built instance and answers a footprint of the
+    same structure (a scenario's or Monte Carlo sample's new numbers) by writing its numbers
+    into that instance (:meth:`PlanInstance.update`) instead of building a new one. Answers are
+    those of a new build (``tests/scenarios/test_worker_model.py``); an earlier caller's
+    ``(inputs, instance)`` pair is not valid after the next run, hence per worker thread only.
+    Turning it on when on keeps what is kept; off drops it."""
+    if on and getattr(_WORKER, "on", False):
+        return
+    _WORKER.on = on
+    _WORKER.kept = None  # (footprint ref, key, inputs, instance, plan settings)
+    _WORKER.stats = {"built": 0, "updated": 0}
+
+
+def worker_model_stats() -> dict:
+    """How many instances this worker thread built and how many runs updated a kept one."""
+    return dict(getattr(_WORKER, "stats", {"built": 0, "updated": 0}))
+
+
+def _worker_instance(fp, companies, settings, key, plan_settings):
+    kept = _WORKER.kept  # (footprint ref, key, inputs, instance, plan settings)
+    if kept is not None and kept[0]() is fp and kept[1] == key:  # the same footprint again
+        return kept[2], kept[3]
+    d = build_inputs(fp, list(companies), settings)
+    inst = None
+    if kept is not None and kept[3] is not None and kept[4] == plan_settings \
+            and not d.lanes.empty and same_structure(kept[3].d, d):
+        try:
+            kept[3].update(d)
+            inst = kept[3]
+            _WORKER.stats["updated"] += 1
+        except StructureChanged:
+            inst = None
+    if inst is None and not d.lanes.empty:
+        inst = PlanInstance(d, settings)
+        _WORKER.stats["built"] += 1
+    _WORKER.kept = (weakref.ref(fp), key, d, inst, plan_settings)
+    return d, inst
 
 
 def cold_value(inst: PlanInstance, coalition, floors, fixed=None) -> tuple[bool | None, float]:

@@ -4,15 +4,14 @@ above its standalone profit), and explaining a plan that has no solution in the 
 from __future__ import annotations
 
 import logging
-import os
 import time
 
 import numpy as np
 
 from autoalliance.dataset.footprint import Footprint
 from autoalliance.errors import AutoallianceError, InfeasiblePlan
+from autoalliance.lp import solver_threads
 from autoalliance.plan.data import (
-    SOLVER_THREADS,
     PlanInputs,
     Settings,
     build_inputs,
@@ -42,8 +41,7 @@ def _run(m, settings: Settings) -> str:
     linopy_log = logging.getLogger("linopy.constants")
     level = linopy_log.level
     linopy_log.setLevel(logging.ERROR)
-    threads = {"threads": int(os.environ[SOLVER_THREADS])} if os.environ.get(SOLVER_THREADS) \
-        else {}
+    threads = {"threads": solver_threads()}  # one count per process (autoalliance.lp)
     try:
         with quiet():
             t0 = time.perf_counter()

@@ -224,14 +224,31 @@ def run_montecarlo(fp: Footprint, sset: ScenarioSet, mc: MonteCarloSpec | None =
     ``on_start(total, done)`` and ``on_result(record)`` are the sweep's progress callbacks over
     all samples. The first sample runs alone and is timed, so that ``on_estimate(seconds,
     remaining)`` can say how long the rest will take before it starts."""
-    from autoalliance.scenarios.store import Store
-    from autoalliance.scenarios.sweep import settings_of, sweep
+    from autoalliance.scenarios.sweep import ProcessExecutor, settings_of
 
     mc = mc or sset.spec.montecarlo
+    settings = settings or settings_of(sset)
+    pool = None
+    if cluster is None and workers > 1 and mc.samples > 1:  # workers start before the draws
+        pool = ProcessExecutor(workers)
+        pool.start(fp, settings, mc.samples - 1)
+    try:
+        return _run(fp, sset, mc, store, settings, workers, cluster, resume, on_start,
+                    on_result, on_estimate, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _run(fp, sset, mc, store, settings, workers, cluster, resume, on_start, on_result,
+         on_estimate, pool) -> MonteCarloResult:
+    from autoalliance.scenarios.store import Store
+    from autoalliance.scenarios.sweep import sweep
+
     draws = sample_scenarios(fp, sset, mc)
     if store is None:
         store = Store(Path(tempfile.mkdtemp(prefix="autoalliance-mc-")) / "runs.duckdb")
-    kw = dict(settings=settings or settings_of(sset), cluster=cluster, resume=resume,
+    kw = dict(settings=settings, cluster=cluster, resume=resume,
               check=False, on_result=on_result, scenario_set=montecarlo_label(sset, mc))
 
     def started(offset):
@@ -244,7 +261,7 @@ def run_montecarlo(fp: Footprint, sset: ScenarioSet, mc: MonteCarloSpec | None =
             on_estimate(report.seconds, len(draws) - 1)
         rest = sweep(fp, draws[1:], store, workers=workers,
                      on_start=started(report.skipped + report.written + report.failed),
-                     **kw)
+                     executor=pool, **kw)
         rest.run_keys = report.run_keys + rest.run_keys
         for name in ("total", "written", "skipped", "failed", "seconds"):
             setattr(rest, name, getattr(rest, name) + getattr(report, name))

@@ -14,6 +14,13 @@ The run key is a hash of (dataset hash, scenario name, scenario content hash, st
 settings, code version, scenario set): resuming recomputes exactly the runs whose key is not in
 the store, and sweeping one set never replaces another set's run of a shared scenario.
 
+Workers keep their model: a pool worker, a Dask worker thread and the serial executor build the
+plan instance once per structure and answer each later run of the same structure (a scenario's
+or Monte Carlo sample's new numbers) by writing the numbers into it
+(``plan.instance.keep_model_across_runs``). A pool can be started before the runs are drawn
+(``ProcessExecutor.start``), its workers importing the stack and building the base model
+meanwhile. HiGHS runs on one thread in every worker (``autoalliance.lp.solver_threads``).
+
 Pool workers die with the sweep: each sets the parent-death signal (Linux ``PR_SET_PDEATHSIG``)
 and watches its parent, so a sweep killed with SIGKILL leaves no worker running.
 """
@@ -34,7 +41,7 @@ import pandas as pd
 
 from autoalliance.dataset.footprint import Footprint
 from autoalliance.errors import AutoallianceError
-from autoalliance.plan.data import SOLVER_THREADS
+from autoalliance.lp import SOLVER_THREADS
 from autoalliance.scenarios.overrides import apply_scenario, check_scenarios
 from autoalliance.scenarios.spec import Scenario, ScenarioSet
 from autoalliance.scenarios.stages import STAGES, available_stages
@@ -128,13 +135,24 @@ def execute(fp: Footprint, task: RunTask) -> RunRecord:
 # ---------------------------------------------------------------- executors
 
 class SerialExecutor:
-    """Runs in this process, one after another."""
+    """Runs in this process, one after another; with ``keep_model`` (the default) each run of
+    the structure of the one before updates its plan instance instead of building one
+    (``keep_model=False``: every run builds its own, the slow twin the tests compare with)."""
 
     name = "serial"
 
+    def __init__(self, keep_model: bool = True):
+        self.keep_model = keep_model
+
     def run(self, fp: Footprint, tasks: list[RunTask]) -> Iterator[RunRecord]:
-        for task in tasks:
-            yield execute(fp, task)
+        from autoalliance.plan.instance import keep_model_across_runs
+
+        keep_model_across_runs(self.keep_model)
+        try:
+            for task in tasks:
+                yield execute(fp, task)
+        finally:
+            keep_model_across_runs(False)
 
 
 _WORKER_FP: Footprint | None = None
@@ -170,7 +188,8 @@ def die_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
-def _init_worker(fp: Footprint, parent_pid: int | None = None) -> None:
+def _init_worker(fp: Footprint, parent_pid: int | None = None,
+                 settings: Settings | None = None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
@@ -179,6 +198,29 @@ def _init_worker(fp: Footprint, parent_pid: int | None = None) -> None:
     os.environ[SOLVER_THREADS] = "1"  # the pool uses the cores; HiGHS one thread per worker
     global _WORKER_FP
     _WORKER_FP = fp
+    from autoalliance.plan.instance import keep_model_across_runs
+
+    keep_model_across_runs(True)
+    if settings is not None:
+        warm_up(fp, settings)
+
+
+def warm_up(fp: Footprint, settings: Settings) -> None:
+    """Build the base footprint's plan instance (and import the stack) before the first run
+    arrives, so that runs of the same structure only write their numbers into it. A failure
+    here is left for the runs to report."""
+    if not {"plan", "sharing"} & set(settings.stages):
+        return
+    from autoalliance.plan import plan
+
+    try:
+        plan(fp, mode="alliance", settings=settings.for_dataset(fp))
+    except Exception:  # the run that needs it records the error
+        pass
+
+
+def _ready() -> int:
+    return os.getpid()
 
 
 def _execute_in_worker(task: RunTask) -> RunRecord:
@@ -186,20 +228,46 @@ def _execute_in_worker(task: RunTask) -> RunRecord:
 
 
 class ProcessExecutor:
-    """A pool of local processes (spawned), each given the footprint once."""
+    """A pool of local processes (spawned), each given the footprint once and keeping its plan
+    instance across runs. ``start`` spawns the pool ahead of ``run`` (the workers import and
+    build the base model while the caller draws its runs); ``run`` starts it otherwise."""
 
     name = "processes"
 
     def __init__(self, workers: int):
         self.workers = max(1, int(workers))
+        self._pool = None
+        self._fp = None
+
+    def start(self, fp: Footprint, settings: Settings | None = None,
+              tasks: int | None = None) -> None:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        n = min(self.workers, max(1, tasks)) if tasks is not None else self.workers
+        self._pool = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"),
+                                         initializer=_init_worker,
+                                         initargs=(fp, os.getpid(), settings))
+        self._fp = fp
+        for _ in range(n):  # spawns every worker now; each runs the initializer first
+            self._pool.submit(_ready)
+
+    def close(self) -> None:
+        """Stop a started pool that ``run`` did not consume."""
+        if self._pool is not None:
+            procs = list(getattr(self._pool, "_processes", {}).values())
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            for p in procs:
+                p.terminate()
+            self._pool = None
 
     def run(self, fp: Footprint, tasks: list[RunTask]) -> Iterator[RunRecord]:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import as_completed
 
-        pool = ProcessPoolExecutor(max_workers=min(self.workers, max(1, len(tasks))),
-                                   mp_context=mp.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(fp, os.getpid()))
+        if self._pool is None or self._fp is not fp:
+            self.close()
+            self.start(fp, tasks[0].settings if tasks else None, len(tasks))
+        pool, self._pool = self._pool, None
         clean = False
         try:
             futures = [pool.submit(_execute_in_worker, t) for t in tasks]
@@ -214,6 +282,14 @@ class ProcessExecutor:
                     p.terminate()
             else:
                 pool.shutdown(wait=True)
+
+
+def execute_keeping_model(fp: Footprint, task: RunTask) -> RunRecord:
+    """``execute`` on a Dask worker thread that keeps its plan instance across runs."""
+    from autoalliance.plan.instance import keep_model_across_runs
+
+    keep_model_across_runs(True)  # once per thread; later calls keep what is kept
+    return execute(fp, task)
 
 
 class DaskExecutor:
@@ -241,7 +317,7 @@ class DaskExecutor:
             try:
                 fp_future = client.scatter(fp, broadcast=True, hash=False, timeout=getattr(
                     self.cluster, "timeout_s", DEFAULT_TIMEOUT_S))
-                futures = [client.submit(execute, fp_future, t,
+                futures = [client.submit(execute_keeping_model, fp_future, t,
                                          key=f"autoalliance-run-{t.run_key}", pure=False,
                                          retries=1) for t in tasks]
                 for f in as_completed(futures):
@@ -335,13 +411,14 @@ def sweep(fp: Footprint, scenarios: ScenarioSet | list[Scenario], store: Store,
           settings: Settings | None = None, workers: int = 1, cluster=None,
           resume: bool = False, on_start: Callable[[int, int], None] | None = None,
           on_result: Callable[[RunRecord], None] | None = None, check: bool = True,
-          scenario_set: str | None = None) -> SweepReport:
+          scenario_set: str | None = None, executor=None) -> SweepReport:
     """Run every scenario, writing each finished run to ``store`` at once.
 
     ``resume``: skip runs whose key the store holds with status ok. Without it every run is
     computed again and replaces its row. ``check``: apply every scenario once in this process
     first, so an invalid override stops the sweep before anything is written.
     Ctrl-C raises ``SweepInterrupted`` once the runs finished so far are written.
+    ``executor``: one made (and perhaps started) by the caller instead of ``workers``/``cluster``.
     """
     if isinstance(scenarios, ScenarioSet):
         settings = settings or settings_of(scenarios)
@@ -361,7 +438,7 @@ def sweep(fp: Footprint, scenarios: ScenarioSet | list[Scenario], store: Store,
     store.init()
     done = store.finished(keys) if resume else set()
     todo = [t for t in tasks if t.run_key not in done]
-    executor = make_executor(workers, cluster)
+    executor = executor or make_executor(workers, cluster)
     report = SweepReport(sweep_id, scenario_set or "adhoc", executor.name, len(tasks),
                          skipped=len(tasks) - len(todo), run_keys=keys)
     if on_start:
