@@ -149,10 +149,10 @@ def bench_warm(work: Path, nameplates: int, scenarios: int, log, milp: bool) -> 
     return rows
 
 
-def bench_workload(samples: int, reps: int, log) -> dict:
-    """The analyst's workload on the bundled dataset (``workload_bench.py``): ratios measured
-    side by side in one process run."""
-    r = _child("workload_bench.py", "--samples", str(samples), "--reps", str(reps))
+def bench_workload(quick: bool, log) -> dict:
+    """The analyst's workload on the bundled dataset against the HiGHS floor
+    (``workload_bench.py``): each workload in a fresh process, side by side in one run."""
+    r = _child("workload_bench.py", *(["--quick"] if quick else []))
     r["dashboard"] = _child("dashboard_bench.py")
     log(f"workload: {json.dumps(r)[:400]}")
     return r
@@ -199,7 +199,7 @@ def main(argv=None) -> None:
         if "warm" in sections:
             res["warm"] = bench_warm(work, 70 if q else 700, 3 if q else 6, log, milp=not q)
         if "workload" in sections:
-            res["workload"] = bench_workload(5 if q else 40, 1 if q else 3, log)
+            res["workload"] = bench_workload(q, log)
     res["seconds"] = time.time() - started
     if args.only and out.exists():  # one section again: keep the others from the last run
         prev = json.loads(out.read_text())
