@@ -28,6 +28,7 @@ from autoalliance.dataset.validation import (
 )
 from autoalliance.errors import DatasetError, Problem
 
+SUMMARY_SHEET = "Summary"  # a workbook's front sheet of results (report/excel.py), not a table
 DATASETS_DIR = Path(__file__).parents[1] / "datasets"
 DEFAULT_DATASET = "nissan_honda_2025"
 
@@ -175,7 +176,7 @@ def _read_tables(path: Path) -> dict[str, RawTable]:
                                         f"{reason[:300]}")]) from None
         raws = {}
         for title, sheet_rows in sheets.items():
-            if title.startswith("_"):  # notes sheets
+            if title.startswith("_") or title == SUMMARY_SHEET:  # notes and summary sheets
                 continue
             rows = [[_cell_text(v) for v in r] for r in sheet_rows]
             rows = [r for r in rows if any(c != "" for c in r)] if rows else []

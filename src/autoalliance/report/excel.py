@@ -30,8 +30,9 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from autoalliance.dataset.footprint import Footprint
+from autoalliance.dataset.footprint import SUMMARY_SHEET, Footprint
 from autoalliance.dataset.schema import schemas
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -143,11 +144,62 @@ def number_format(column: str, typ: str, unit: str = "") -> str | None:
     return None
 
 
+#: Derived columns of result tables, written as live formulas over the row's own cells
+FORMULAS = {
+    "gain_usd": "{profit_usd}-{standalone_profit_usd}",
+    "alliance_gain_usd": "{profit_usd}-{standalone_profit_usd}",
+    "tariff_cost_usd": "{added_duty_usd}+{offset_usd}",
+    "tariff_cost_per_unit_usd": "IF({units}>0,{tariff_cost_usd}/{units},\"\")",
+    "margin_usd": "{price_usd}-{variable_cost_usd}-{logistics_usd}-{duty_usd}+{offset_usd}"
+                  "-{fees_usd}",
+    "margin_total_usd": "{margin_usd}*{units}",
+    "change_units": "{plan_units}-{today_units}",
+    "gain_share_usd": "{allocation_usd}-{standalone_usd}",
+}
+
+
+def formula_for(column: str, cols: list[str], row: int) -> str | None:
+    """The Excel formula of a derived column in row ``row`` (None when the table lacks one of
+    the columns it is worked out from)."""
+    template = FORMULAS.get(column)
+    if template is None:
+        return None
+    import re
+
+    needed = re.findall(r"\{(\w+)\}", template)
+    if any(n not in cols or n == column for n in needed):
+        return None
+    return "=" + template.format(**{n: f"{get_column_letter(cols.index(n) + 1)}{row}"
+                                    for n in needed})
+
+
+def _whole(frame: pd.DataFrame, col: str) -> bool:
+    v = pd.to_numeric(frame[col], errors="coerce").dropna()
+    return bool(len(v)) and bool(((v - v.round()).abs() < 1e-9).all())
+
+
+def _print_setup(ws, ncols: int, nrows: int, key_cols: int = 1) -> None:
+    """Print area, landscape, fit to one page wide, the header row and key column repeated."""
+    if ncols == 0:
+        return
+    ws.print_area = f"A1:{get_column_letter(ncols)}{max(1, nrows)}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = f"A:{get_column_letter(max(1, key_cols))}"
+
+
 def _write_sheet(ws, frame: pd.DataFrame, types: dict[str, str],
-                 units: dict[str, str] | None = None) -> None:
+                 units: dict[str, str] | None = None, formulas: bool = False) -> None:
     cols = list(frame.columns)
     units = units or {}
     formats = {c: number_format(c, types.get(c, "auto"), units.get(c, "")) for c in cols}
+    for c in cols:  # unit counts: whole numbers shown whole, fractions not hidden
+        if formats[c] == "#,##0" and ("units" in c or "units" in units.get(c, "")) \
+                and not _whole(frame, c):
+            formats[c] = "#,##0.0"
     ws.append([visible_controls(str(c)) for c in cols])
     for cell in ws[1]:
         cell.font = HEADER_FONT
@@ -163,7 +215,8 @@ def _write_sheet(ws, frame: pd.DataFrame, types: dict[str, str],
                 if is_risky(value):
                     cell.quotePrefix = True
             else:
-                cell.value = value
+                f = formula_for(col, cols, r) if formulas and value is not None else None
+                cell.value = f if f is not None else value
                 if isinstance(value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
                 elif isinstance(value, (int, float)) and not isinstance(value, bool) \
@@ -176,6 +229,123 @@ def _write_sheet(ws, frame: pd.DataFrame, types: dict[str, str],
         shown = [_shown(v, formats[col]) for v in frame[col].head(200)]
         width = max([len(str(col)) + 2] + [len(x) for x in shown])  # +2: the filter button
         ws.column_dimensions[get_column_letter(c)].width = min(60, max(8, width + 2))
+    _print_setup(ws, len(cols), len(frame) + 1)
+
+
+def add_validation(ws, table: str, frame: pd.DataFrame, sheet_of: dict[str, str],
+                   sizes: dict[str, int]) -> list[DataValidation]:
+    """Drop-down lists from the schema's allowed values: ``in:a|b`` as the list itself,
+    ``ref:table.column`` as the referenced sheet's column."""
+    sch = schemas().get(table)
+    if sch is None or frame.empty:
+        return []
+    cols = list(frame.columns)
+    out = []
+    last = len(frame) + 1
+    for r in sch.columns.itertuples(index=False):
+        check = str(r.check) if isinstance(r.check, str) else ""
+        if r.column not in cols:
+            continue
+        letter = get_column_letter(cols.index(r.column) + 1)
+        if check.startswith("in:"):
+            allowed = check[3:].split("|")
+            if len(",".join(allowed)) > 250:  # Excel's limit for a written-out list
+                continue
+            dv = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"',
+                                allow_blank=not bool(r.required))
+        elif check.startswith("ref:"):
+            ref_table, _, ref_col = check[4:].partition(".")
+            ref_sheet = sheet_of.get(ref_table)
+            ref_cols = sizes.get(f"{ref_table}.columns")
+            if ref_sheet is None or ref_cols is None or ref_col not in ref_cols:
+                continue
+            rl = get_column_letter(ref_cols.index(ref_col) + 1)
+            n = sizes[ref_table] + 1
+            dv = DataValidation(type="list", formula1=f"'{ref_sheet}'!${rl}$2:${rl}${n}",
+                                allow_blank=not bool(r.required))
+        else:
+            continue
+        dv.error = f"{r.column}: choose one of the values the schema allows ({check})"
+        dv.errorTitle = "Not an allowed value"
+        dv.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(dv)
+        out.append(dv)
+    return out
+
+
+def summary_frame(results: dict[str, pd.DataFrame], labels: dict | None = None) -> pd.DataFrame:
+    """The Summary sheet's table: per company its tariff cost, profit, standalone profit and
+    gain in the plan, and the recommended (else Shapley) share of the gain; USD millions."""
+    names = (labels or {}).get("company") or {}
+    rows: dict[str, dict] = {}
+    ex = results.get("exposure_by_company")
+    if ex is not None and len(ex):
+        fy = int(ex["fiscal_year"].iloc[0])
+        for r in ex.itertuples(index=False):
+            rows.setdefault(r.company, {})[f"tariff cost FY{fy} ($M)"] = r.tariff_cost_usd / 1e6
+    pc = results.get("plan_companies")
+    if pc is not None and len(pc):
+        for r in pc.itertuples(index=False):
+            d = rows.setdefault(r.company, {})
+            d["profit in the plan ($M)"] = r.profit_usd / 1e6
+            d["standalone profit ($M)"] = r.standalone_profit_usd / 1e6
+            d["alliance gain ($M)"] = None  # a formula: profit less standalone
+    deal = results.get("recommended_deal")
+    gs = results.get("gain_split")
+    if deal is not None and len(deal):
+        for r in deal.itertuples(index=False):
+            rows.setdefault(r.company, {})[f"{r.rule} share of the gain ($M)"] = r.gain_usd / 1e6
+    elif gs is not None and len(gs):
+        for r in gs[gs["method"] == "shapley"].itertuples(index=False):
+            rows.setdefault(r.company, {})["Shapley share of the gain ($M)"] = \
+                r.gain_share_usd / 1e6
+    if not rows:
+        return pd.DataFrame()
+    out = pd.DataFrame([{"company": names.get(c, c), **v} for c, v in rows.items()])
+    return out
+
+
+def _write_summary(ws, frame: pd.DataFrame, inputs: str) -> None:
+    """The front sheet: the summary table in $M with the gain as a live formula, a total row
+    of SUM formulas, and what it was computed from."""
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    cols = list(frame.columns)
+    ws.append(cols)
+    for cell in ws[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+    at = {c: get_column_letter(i + 1) for i, c in enumerate(cols)}
+    for r, row in enumerate(frame.itertuples(index=False), start=2):
+        for c, (col, v) in enumerate(zip(cols, row), start=1):
+            cell = ws.cell(row=r, column=c)
+            if col == "alliance gain ($M)" and {"profit in the plan ($M)",
+                                                 "standalone profit ($M)"} <= set(cols):
+                cell.value = (f"={at['profit in the plan ($M)']}{r}"
+                              f"-{at['standalone profit ($M)']}{r}")
+            else:
+                cell.value = _cell_value(v, "auto")
+            if c > 1:
+                cell.number_format = "#,##0.0"
+    n = len(frame) + 1
+    total = n + 1
+    ws.cell(row=total, column=1, value="all partners").font = HEADER_FONT
+    for c in range(2, len(cols) + 1):
+        letter = get_column_letter(c)
+        cell = ws.cell(row=total, column=c, value=f"=SUM({letter}2:{letter}{n})")
+        cell.number_format = "#,##0.0"
+        cell.font = HEADER_FONT
+    tab = Table(displayName="Summary", ref=f"A1:{get_column_letter(len(cols))}{n}")
+    tab.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(tab)
+    ws.cell(row=total + 2, column=1, value="USD millions. Alliance gain = profit in the plan "
+            "less standalone profit (a formula). The other sheets: the dataset (one per table, "
+            "drop-downs from the schema), _schema, and the results in USD on _ sheets.")
+    ws.cell(row=total + 3, column=1, value=f"inputs hash {inputs}")
+    ws.freeze_panes = "B2"
+    for c, col in enumerate(cols, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = max(12, min(40, len(col) + 2))
+    _print_setup(ws, len(cols), total)
 
 
 def _shown(v, fmt: str | None) -> str:
@@ -227,20 +397,29 @@ def write_workbook(fp: Footprint, path: str | Path,
     wb.remove(wb.active)
     sch = schemas()
     used: set[str] = set()
+    inputs = fp.content_hash()
+    front = summary_frame(results or {}, _labels(fp)) if results else pd.DataFrame()
+    if len(front):
+        _write_summary(wb.create_sheet(_sheet_name(SUMMARY_SHEET, used)), front, inputs)
     ordered = [t for t in sch if t in fp.tables] + [t for t in fp.tables if t not in sch]
+    sheet_of, sizes = {}, {}
     for name in ordered:
         cols = sch[name].columns if name in sch else None
         types = dict(zip(cols["column"], cols["type"])) if cols is not None else {}
         units = dict(zip(cols["column"], cols["unit"].fillna(""))) if cols is not None else {}
-        _write_sheet(wb.create_sheet(_sheet_name(name, used)), fp.tables[name], types, units)
+        sheet = _sheet_name(name, used)
+        sheet_of[name], sizes[name] = sheet, len(fp.tables[name])
+        sizes[f"{name}.columns"] = list(fp.tables[name].columns)
+        _write_sheet(wb.create_sheet(sheet), fp.tables[name], types, units)
+    for name in ordered:
+        add_validation(wb[sheet_of[name]], name, fp.tables[name], sheet_of, sizes)
     notes = schema_notes(ordered)
     _write_sheet(wb.create_sheet(_sheet_name("_schema", used)), notes, {})
     stamps = []
-    inputs = fp.content_hash()
     written = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for name, frame in (results or {}).items():
         sheet = _sheet_name("_" + name.lstrip("_"), used)
-        _write_sheet(wb.create_sheet(sheet), frame, {})
+        _write_sheet(wb.create_sheet(sheet), frame, {}, formulas=True)
         stamps.append({"sheet": sheet, "inputs_hash": inputs, "written_at": written,
                        "autoalliance": __version__})
     if stamps:
@@ -250,6 +429,15 @@ def write_workbook(fp: Footprint, path: str | Path,
 
 
 STAMP_SHEET = "_stamp"
+
+
+def _labels(fp: Footprint) -> dict:
+    from autoalliance.report.data import labels
+
+    try:
+        return labels(fp)
+    except Exception:  # names are a nicety: ids when a table lacks what the names need
+        return {}
 
 
 def stale_sheets(path: str | Path) -> pd.DataFrame:
