@@ -67,6 +67,9 @@ def test_guide_steps_calibrate_to_the_hand_worked_figure(tmp_path):
     rp = pd.read_csv(d / "reported.csv")
     rp["value"] = 20e9
     rp.to_csv(d / "reported.csv", index=False)
+    inv = pd.read_csv(d / "inventory.csv")  # charged when entered: the hand sum is by entry
+    inv["days"] = 0
+    inv.to_csv(d / "inventory.csv", index=False)
     assert runner.invoke(app, ["validate", str(d)]).exit_code == 0
 
     # by hand, FY2025 = April 2025 - March 2026, entries flat by month (1/12 each):
@@ -160,3 +163,26 @@ def test_from_bundled_for_one_company_validates_and_keeps_its_figures(tmp_path, 
     full = pd.DataFrame(json.loads(runner.invoke(app, ["exposure", "--json"]).stdout))
     assert mine.set_index("company").loc[company, "tariff_cost_usd"] == pytest.approx(
         full.set_index("company").loc[company, "tariff_cost_usd"], rel=1e-12)
+
+
+def test_init_for_a_maker_from_elsewhere(tmp_path):
+    """--currency, --fy-start, --home write fitting defaults: the home plant and parts origin,
+    no Japanese export-price cut, a stated inventory default; valid."""
+    from autoalliance.dataset.footprint import validate
+    from autoalliance.dataset.template import CUSTOMS_VALUE_SHARE_OF_MSRP, write_template
+
+    p = write_template(tmp_path / "kr", ["hyundai"], currency="KRW", fy_start=1, home="KR")
+    assert validate(p) == []
+    read = lambda t: pd.read_csv(p / f"{t}.csv", dtype=str, keep_default_na=False)  # noqa: E731
+    comp = read("companies").iloc[0]
+    assert (comp["currency"], comp["fiscal_year_start_month"]) == ("KRW", "1")
+    plants = read("plants").set_index("plant")["country"]
+    assert plants["hyundai_kr_plant"] == "KR"
+    costs = read("costs").set_index("plant")
+    cv = float(costs.loc["hyundai_kr_plant", "customs_value_usd"])
+    assert cv == round(CUSTOMS_VALUE_SHARE_OF_MSRP * 32000.0, 2)  # no export-price cut
+    assert read("parts_content")["origin"].tolist() == ["KR"]
+    assert read("reported")["currency"].tolist() == ["KRW"]
+    inv = read("inventory").iloc[0]
+    assert (inv["origin"], inv["goods"], float(inv["days"])) == ("*", "*", 60.0)
+    assert "Stated default" in inv["assumption"]

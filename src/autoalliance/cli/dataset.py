@@ -133,11 +133,22 @@ def register(app: typer.Typer) -> None:
              from_bundled: bool = typer.Option(False, "--from-bundled", metavar="",
                                                help="Copy the bundled rows of companies the "
                                                "bundled dataset holds (nissan, honda, "
-                                               "mitsubishi) instead of examples")):
+                                               "mitsubishi) instead of examples"),
+             currency: str = typer.Option("JPY", "--currency",
+                                          help="Reporting currency of the companies (ISO "
+                                          "4217, e.g. KRW); its rates go in fx.csv"),
+             fy_start: int = typer.Option(4, "--fy-start", min=1, max=12,
+                                          help="First month of the fiscal year (4 = April, "
+                                          "1 = calendar year)"),
+             home: str = typer.Option("JP", "--home",
+                                      help="Home country (ISO 3166 alpha-2, e.g. KR) of the "
+                                      "example's non-US plant and imported parts")):
         """Start a dataset for another maker: every table's header, one worked example row per
         table, the method's defaults in `assumption`; guide: docs/new-dataset.md."""
         import shutil
         import tempfile
+
+        import pandas as pd
 
         from autoalliance.dataset.footprint import validate as run_validate
         from autoalliance.dataset.template import write_template
@@ -147,7 +158,9 @@ def register(app: typer.Typer) -> None:
             raise ValueError(f"{folder} is not empty; init writes only into a new or empty "
                              "folder")
         with tempfile.TemporaryDirectory() as tmp:  # nothing half-written on a problem
-            staged = write_template(Path(tmp) / "dataset", who, from_bundled=from_bundled)
+            staged = write_template(Path(tmp) / "dataset", who, from_bundled=from_bundled,
+                                    currency=currency.strip().upper(), fy_start=fy_start,
+                                    home=home.strip().upper())
             problems = run_validate(staged)
             if problems:
                 raise DatasetError(problems)
@@ -160,6 +173,10 @@ def register(app: typer.Typer) -> None:
                       "replace the example rows (guide: docs/new-dataset.md), then "
                       f"`autoalliance validate {escape(str(p))}` and `autoalliance calibrate "
                       f"{escape(str(p))}`.", highlight=False)
+        fx = pd.read_csv(p / "fx.csv", dtype=str, keep_default_na=False)
+        if currency.strip().upper() not in set(fx["currency"]):
+            err_console.print(f"note: fx.csv has no {escape(currency.upper())} rates yet: add "
+                              "one row per month (sourced) before `exposure` or `calibrate`.")
 
     @app.command()
     @handles_errors

@@ -26,21 +26,40 @@ LOGISTICS_USD = {"US": 1000.0, "CA": 1200.0, "MX": 1400.0, "JP": 2200.0, "TH": 2
 EXAMPLE = "Example row from `autoalliance init`: replace with the company's own figures. "
 
 
+#: Days between US entry and sale when the company publishes none (the industry's 60-day
+#: stock guideline, Kelley Blue Book/Cox; the bundled dataset's stated default)
+INVENTORY_DAYS = 60.0
+#: The defaults ``init`` writes that hold for Japanese makers only (docs/new-dataset.md)
+JAPAN_SPECIFIC = ("the 2025 export-price cut (customs value x 0.85) of Japan-built units",
+                  "logistics $2,200 a unit from Japan")
+
+
 def _cv(msrp: float, country: str) -> float:
     cut = JAPAN_EXPORT_PRICE_CUT_FY2025 if country == "JP" else 1.0
     return round(CUSTOMS_VALUE_SHARE_OF_MSRP * cut * msrp, 2)
 
 
-def _company_rows(c: str) -> dict[str, list[dict]]:
-    """One worked example for company ``c``: a compact SUV built in a US plant (with Japanese
-    parts) and in a Japanese plant, sold in the US in FY2025."""
+def _company_rows(c: str, currency: str = "JPY", fy_start: int = 4,
+                  home: str = "JP") -> dict[str, list[dict]]:
+    """One worked example for company ``c``: a compact SUV built in a US plant (with parts
+    from the home country) and in a home-country plant, sold in the US in FY2025."""
     msrp = 32000.0
-    us, jp, suv = f"{c}_us_plant", f"{c}_jp_plant", f"{c}_compact_suv"
+    hc = home.lower()
+    us, jp, suv = f"{c}_us_plant", f"{c}_{hc}_plant", f"{c}_compact_suv"
+    japan = home == "JP"
+    logistics = LOGISTICS_USD.get(home, LOGISTICS_USD["JP"])
+    cut_words = (f"x {JAPAN_EXPORT_PRICE_CUT_FY2025} for the 2025 Japanese export-price cut "
+                 "(FY2025; Japan-specific)" if japan else "(no export-price cut: that default "
+                 "is for Japan-built units only)")
+    lg_words = ("" if home in LOGISTICS_USD else " (the Japan figure: no default for "
+                f"{home}; replace it)")
+    fy_words = ("Japanese makers' fiscal year starts in April. " if japan and fy_start == 4
+                else f"Fiscal year starting in month {fy_start}; reporting currency {currency}. ")
     return {
-        "companies": [dict(company=c, name=c.replace("_", " ").title(), currency="JPY",
-                           fiscal_year_start_month=4, supplier_pass_through=0.8,
+        "companies": [dict(company=c, name=c.replace("_", " ").title(), currency=currency,
+                           fiscal_year_start_month=fy_start, supplier_pass_through=0.8,
                            offset_to_suppliers=0.0, source="",
-                           assumption=EXAMPLE + "Japanese makers' fiscal year starts in April. "
+                           assumption=EXAMPLE + fy_words +
                            "Default method: suppliers pass on 0.8 of the duty on parts they "
                            "import; the assembly offset cancels only the maker's own parts duty "
                            "(offset_to_suppliers 0) unless it names suppliers as importers.")],
@@ -50,7 +69,7 @@ def _company_rows(c: str) -> dict[str, list[dict]]:
                  source="", assumption=EXAMPLE + "Capacity and utilisation matter only to the "
                  "planner; exposure does not use them. A contract-built or joint-venture plant "
                  "is filed under the company that imports its output (the importer of record)."),
-            dict(plant=jp, company=c, name=f"{c.title()} Japan plant", country="JP",
+            dict(plant=jp, company=c, name=f"{c.title()} {home} plant", country=home,
                  kind="vehicle", capacity_units=50000.0, utilisation="", platforms=f"{c}_cd",
                  source="", assumption=EXAMPLE + "Capacity available to the US = its pre-tariff "
                  "US load when the installed capacity is not published.")],
@@ -78,20 +97,20 @@ def _company_rows(c: str) -> dict[str, list[dict]]:
                  f"duty); variable cost {VARIABLE_COST_SHARE} x that value; US content = 1 - the "
                  "imported parts shares; logistics plant to US dealer $1,000. Variable cost and "
                  "logistics are used by the planner only."),
-            dict(nameplate=suv, plant=jp, customs_value_usd=_cv(msrp, "JP"),
+            dict(nameplate=suv, plant=jp, customs_value_usd=_cv(msrp, home),
                  variable_cost_usd=round(VARIABLE_COST_SHARE * 0.97 * _cv(msrp, "US"), 2),
                  us_content_share=0.0, usmca_qualifying="false",
-                 logistics_usd=LOGISTICS_USD["JP"], source="",
+                 logistics_usd=logistics, source="",
                  assumption=EXAMPLE + f"Default method: customs value "
-                 f"{CUSTOMS_VALUE_SHARE_OF_MSRP} x base MSRP x {JAPAN_EXPORT_PRICE_CUT_FY2025} "
-                 "for the 2025 Japanese export-price cut (FY2025); not USMCA, so US content 0; "
-                 "variable cost x 0.97 for Japan; logistics $2,200 (ro-ro, port, inland). A "
+                 f"{CUSTOMS_VALUE_SHARE_OF_MSRP} x base MSRP {cut_words}; not USMCA, so US "
+                 f"content 0; variable cost x 0.97 for the home plant; logistics "
+                 f"${logistics:,.0f} (ro-ro, port, inland){lg_words}. A "
                  f"USMCA-qualifying Mexican or Canadian plant: US content "
                  f"{US_CONTENT_OF_USMCA_VEHICLES}, no export-price cut.")],
-        "parts_content": [dict(plant=us, origin="JP", usmca_compliant="false", share=0.12,
+        "parts_content": [dict(plant=us, origin=home, usmca_compliant="false", share=0.12,
                                own_import_share=0.5, source="",
                                assumption=EXAMPLE + "Share of the US plant's ex-factory value "
-                               "imported from Japan; one row per origin (Mexican and Canadian "
+                               f"imported from {home}; one row per origin (Mexican and Canadian "
                                "parts usmca_compliant=true are exempt). Default: the maker imports "
                                "half itself (own_import_share 0.5), its suppliers the rest.")],
         "revenue": [dict(nameplate=suv, market="US", net_price_usd=round(0.85 * msrp, 2),
@@ -103,19 +122,28 @@ def _company_rows(c: str) -> dict[str, list[dict]]:
                          "anchor: Nissan spent $170M to retool Canton for the 2019 Altima.")],
         "reported": [dict(company=c, metric="tariff_cost", period="FY2025",
                           as_of="2025-11-10", basis="net", countermeasures="before",
-                          value=40e9, currency="JPY",
+                          value=40e9, currency=currency,
                           out_of_scope_share=0.0, tolerance=0.3, source="",
                           assumption=EXAMPLE + "The company's published tariff hit to operating "
                           "profit for the fiscal year, as published; basis: gross (before the "
                           "offset) or net (after it); countermeasures: before or after the "
                           "firm's own pricing and cost cuts (after = listed, not compared); "
                           "out_of_scope_share = the part the model does not cover (motorcycles, "
-                          "power products).")],
+                          "power products). period: FY2025, FY2025Q2, FY2025H1, "
+                          "FY2025-9M (or start/end dates); span cumulative for a year to date.")],
+        "inventory": [dict(company=c, origin="*", goods="*", days=INVENTORY_DAYS, source="",
+                           assumption=EXAMPLE + f"Stated default: {INVENTORY_DAYS:g} days "
+                           "between US entry and sale (the industry's 60-day stock guideline, "
+                           "Kelley Blue Book/Cox); replace it with the company's days of "
+                           "inventory when it states them.")],
     }
 
 
-def template_tables(companies: list[str], from_bundled: bool = False) -> dict[str, pd.DataFrame]:
-    """The tables of a new dataset for ``companies`` (raw, string-celled as a CSV holds them)."""
+def template_tables(companies: list[str], from_bundled: bool = False, currency: str = "JPY",
+                    fy_start: int = 4, home: str = "JP") -> dict[str, pd.DataFrame]:
+    """The tables of a new dataset for ``companies`` (raw, string-celled as a CSV holds them):
+    their reporting ``currency``, fiscal year starting in month ``fy_start`` and ``home``
+    country (of the example's non-US plant and imported parts)."""
     if not companies:
         raise DatasetError([Problem("init", 0, "companies", "name at least one company")])
     bad = [c for c in companies if not c.replace("_", "").isalnum() or c != c.lower()]
@@ -132,7 +160,7 @@ def template_tables(companies: list[str], from_bundled: bool = False) -> dict[st
     for c in companies:
         if c in known:
             continue
-        for table, rs in _company_rows(c).items():
+        for table, rs in _company_rows(c, currency, fy_start, home).items():
             rows.setdefault(table, []).extend(rs)
     out: dict[str, pd.DataFrame] = {}
     for table in sch:
@@ -195,13 +223,14 @@ def _closure(bundled: dict[str, pd.DataFrame], keep: set[str]) -> set[str]:
 
 
 def write_template(folder: str | Path, companies: list[str],
-                   from_bundled: bool = False) -> Path:
+                   from_bundled: bool = False, currency: str = "JPY", fy_start: int = 4,
+                   home: str = "JP") -> Path:
     """Write the template to ``folder`` (which must be empty or missing)."""
     p = Path(folder)
     if p.exists() and any(p.iterdir()):
         raise DatasetError([Problem(str(p), 0, "", "the folder is not empty; init writes "
                                     "only into a new or empty folder")])
-    tables = template_tables(companies, from_bundled)
+    tables = template_tables(companies, from_bundled, currency, fy_start, home)
     p.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         frame.to_csv(p / f"{name}.csv", index=False)
