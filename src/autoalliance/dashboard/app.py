@@ -179,7 +179,70 @@ def apply_edits(fp: Footprint, measures: dict[str, dict], fx: dict[str, float],
     return fp.replace(**changes) if changes else fp
 
 
+def _yaml_value(v):
+    if isinstance(v, pd.Timestamp):
+        return None if pd.isna(v) else v.date().isoformat()
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def edits_scenario(name: str, measures: dict[str, dict], fx: dict[str, float],
+                   options: pd.DataFrame | None = None, base: Footprint | None = None,
+                   description: str = "") -> dict:
+    """The dashboard's edits as a scenario file's body (``set``/``scenarios``), loadable by
+    every command (``--scenario FILE``, ``sweep FILE``): each edited rule's rate and dates, each
+    currency's flat rate, each edited option's costs."""
+    over: dict[str, dict] = {}
+    if measures:
+        over["measures"] = {"set": [
+            {"where": {"measure": m},
+             "values": {k: _yaml_value(v) for k, v in e.items() if k in ("rate", "start", "end")}}
+            for m, e in measures.items()]}
+    if fx:
+        over["fx"] = {"set": [{"where": {"currency": c}, "values": {"per_usd": float(v)}}
+                              for c, v in fx.items()]}
+    if options is not None and len(options) and base is not None:
+        before = base.table("options").set_index("option")
+        rows = []
+        for r in options.to_dict(orient="records"):
+            was = before.loc[r["option"]] if r["option"] in before.index else None
+            changed = {k: _yaml_value(v) for k, v in r.items() if k != "option" and was is not None
+                       and k in was.index and not (pd.isna(v) and pd.isna(was[k]))
+                       and v != was[k]}
+            if changed:
+                rows.append({"where": {"option": r["option"]}, "values": changed})
+        if rows:
+            over["options"] = {"set": rows}
+    return {"set": name, "description": description or "edits saved from the dashboard",
+            "scenarios": [{"name": name, "overrides": over}]}
+
+
+def compare_table(cmp_) -> pd.DataFrame:
+    """A comparison (report.compare) for the page: KPI rows with names, one column per
+    scenario in $M (options: a count) and the change against the base beneath as
+    ``scenario Δ`` columns."""
+    value, change = cmp_.wide("value"), cmp_.wide("change")
+    scen = [c for c in cmp_.scenarios if c in value.columns]
+    out = value[["KPI", "period", "company"]].copy()
+    count = out["KPI"].eq("options taken")
+    for sc in scen:
+        out[f"{sc} ($M)"] = value[sc].where(count, value[sc] / 1e6)
+        if sc != cmp_.base:
+            out[f"{sc} Δ"] = change[sc].where(count, change[sc] / 1e6)
+    return out
+
+
 RESULTS_KEPT = 8  # input states whose results a session keeps
+
+
+def _in_force(row, fy: int, fp: Footprint) -> bool:
+    """Whether a trade rule's dates overlap fiscal year ``fy`` (any company's)."""
+    from autoalliance.report.data import fiscal_window
+
+    lo, hi = fiscal_window(fp, fy)
+    start, end = pd.Timestamp(row["start"]), row["end"]
+    return start <= hi and (pd.isna(end) or pd.Timestamp(end) >= lo)
 
 
 def files_stamp(path: Path) -> tuple:
@@ -243,18 +306,26 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
                 st.stop()
         fy = st.number_input("Fiscal year (exposure)", base.fiscal_years[0],
                              base.fiscal_years[-1], base.base_year, step=1)
+        st.session_state["fy_shown"] = int(fy)
 
         # the controls below show the chosen dataset/scenario/upload's own values: their
         # widgets and the edits are keyed by those inputs, so a value typed for other inputs
         # is never carried over and re-applied on top of them
         bkey = base.content_hash()[:16]
         st.subheader("Tariff rule")
-        edits = st.session_state.setdefault(f"measure_edits-{bkey}", {})
+        # the edits belong to the dataset, not to the scenario: kept across scenario switches
+        # and applied on top of the scenario chosen (the caption names them)
+        edits = st.session_state.setdefault(f"measure_edits-{name}", {})
         rules = base.measures[base.measures["layer"] != "base"]["measure"].tolist()
         pick = st.selectbox("Trade rule", rules, index=rules.index(default_measure(base))
                             if default_measure(base) in rules else 0)
         row = base.measures.set_index("measure").loc[pick]
         cur = edits.get(pick, {})
+        if len(edits):
+            st.caption("Edited: " + ", ".join(edits) + " (kept when the scenario changes)")
+        if not _in_force(row, int(st.session_state.get("fy_shown", base.base_year)), base):
+            st.info(f"{pick} is not in force in the fiscal year shown; an edit of it changes "
+                    "the figures only in the years it covers.")
         rate = st.number_input("Rate, %", 0.0, 500.0,
                                float(cur.get("rate", row["rate"])) * 100, step=0.5,
                                key=f"rate-{pick}-{bkey}")
@@ -276,13 +347,16 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
             edits[pick] = new
 
         st.subheader("Exchange rates")
-        fx_edits = {}
+        fx_edits = st.session_state.setdefault(f"fx_edits-{name}", {})
         for currency in sorted(c for c in base.fx["currency"].unique() if c != "USD"):
             mean = float(base.fx.loc[base.fx["currency"] == currency, "per_usd"].mean())
-            v = st.number_input(f"{currency} per USD (all dates)", 1e-6, 1e9, round(mean, 2),
+            v = st.number_input(f"{currency} per USD (all dates)", 1e-6, 1e9,
+                                float(fx_edits.get(currency, round(mean, 2))),
                                 key=f"fx-{currency}-{bkey}")
             if abs(v - round(mean, 2)) > 1e-9:
                 fx_edits[currency] = v
+            else:
+                fx_edits.pop(currency, None)
 
         opts = base.table("options")
         opt_edit = None
@@ -365,9 +439,48 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
         st.caption("Where the recommended deal stops paying: the lever's value (factor x "
                    "today) at which each partner's gain crosses zero")
         st.dataframe(rd.tables["deal_thresholds"], hide_index=True)
+    names = rd.meta.get("labels") or {}
+
+    def named(kind, v):
+        return (names.get(kind) or {}).get(v, v)
+
+    if rd.has("plan_companies"):
+        pc = rd.tables["plan_companies"]
+        st.caption("Profit in the alliance plan over the horizon (USD millions)")
+        st.dataframe(pd.DataFrame({
+            "company": [named("company", c) for c in pc["company"]],
+            "profit ($M)": pc["profit_usd"] / 1e6,
+            "standalone ($M)": pc["standalone_profit_usd"] / 1e6,
+            "gain ($M)": pc["gain_usd"] / 1e6, "duty paid ($M)": pc["duty_usd"] / 1e6,
+            "fees paid ($M)": pc.get("fees_paid_usd", 0.0) / 1e6,
+            "fees received ($M)": pc.get("fees_received_usd", 0.0) / 1e6}).round(1),
+            hide_index=True)
+    if rd.has("recommended_deal"):
+        deal = rd.tables["recommended_deal"]
+        st.caption(f"Recommended deal: the {deal['rule'].iloc[0]} split (USD millions)")
+        st.dataframe(pd.DataFrame({
+            "company": [named("company", c) for c in deal["company"]],
+            "allocation ($M)": deal["allocation_usd"] / 1e6, "gain ($M)": deal["gain_usd"] / 1e6,
+            "why": deal["reason"]}).round(1), hide_index=True)
+    if rd.has("recommended_fees"):
+        f = rd.tables["recommended_fees"]
+        st.caption("Fees and lump sums that deliver it")
+        st.dataframe(pd.DataFrame({
+            "instrument": [named("option", i) for i in f["instrument"]],
+            "payer": [named("company", c) if isinstance(c, str) else "" for c in f["payer"]],
+            "payee": [named("company", c) for c in f["payee"]],
+            "fee (USD a unit)": f["fee_usd"].round(0),
+            "payment ($M)": (f["payment_usd"] / 1e6).round(1)}), hide_index=True)
     if rd.has("plan_options"):
+        o = rd.tables["plan_options"]
         st.caption("Options in the alliance plan")
-        st.dataframe(rd.tables["plan_options"], hide_index=True)
+        st.dataframe(pd.DataFrame({
+            "option": [named("option", x) for x in o["option"]],
+            "taken": o["taken"].map({True: "yes", False: "no"}),
+            "from": o["first_year"].map(lambda y: f"FY{int(y)}" if pd.notna(y) else ""),
+            "covered units": o["covered_units"].round(0),
+            "fees ($M)": (o["fees_usd"] / 1e6).round(1),
+            "investment ($M)": (o["investment_usd"] / 1e6).round(1)}), hide_index=True)
     for stage, why in rd.notes.items():
         st.info(f"{stage}: {why.splitlines()[0]}")
 
@@ -377,7 +490,28 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
         figures[key] = charts(rd)
     for ch in figures[key]:
         if ch.figure is not None:
-            st.plotly_chart(ch.figure, use_container_width=True, key=f"chart-{ch.id}")
+            st.plotly_chart(ch.figure, width="stretch", key=f"chart-{ch.id}")
+
+    if scen:
+        st.subheader("Scenarios side by side")
+        picked = st.multiselect("Scenarios to compare (the first is the base)", list(scen),
+                                default=[])
+        if len(picked) >= 2:
+            from autoalliance.report.compare import compare_scenarios
+
+            ckey = ("compare", str(path), tuple(picked), do_plan)
+            cmp_store = st.session_state.setdefault("compare", {})
+            if ckey not in cmp_store:
+                with st.spinner(f"running {len(picked)} scenarios"):
+                    try:
+                        plain = _footprint(str(path), files_stamp(path))
+                        fps = {p: apply_scenario_file(plain, scen[p]) for p in picked}
+                        cmp_store[ckey] = compare_scenarios(fps, picked[0], with_plan=do_plan,
+                                                            fp_labels=plain)
+                    except Exception as e:
+                        st.error(error_text(e))
+            if ckey in cmp_store:
+                st.dataframe(compare_table(cmp_store[ckey]).round(1), hide_index=True)
 
     st.subheader("Downloads")
 
@@ -387,6 +521,14 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
 
     # built when clicked (deferred data), not on every rerun: the report is megabytes; each
     # button builds only its own file, so one failing does not take the other away
+    if edits or fx_edits or opt_edit is not None:
+        import yaml
+
+        body = edits_scenario("dashboard_edits", edits, fx_edits, opt_edit, base,
+                              description=caption)
+        st.download_button("Save these edits as a scenario (YAML)",
+                           yaml.safe_dump(body, sort_keys=False).encode("utf-8"),
+                           file_name="dashboard_edits.yaml", mime="application/x-yaml")
     c1, c2 = st.columns(2)
     try:
         c1.download_button("Download report (HTML)", lambda: render(rd).encode("utf-8"),
