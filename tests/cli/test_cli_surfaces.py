@@ -423,3 +423,159 @@ def test_numeric_flags_bounded_as_the_scenario_file_bounds_them(tmp_path):
     assert res.exit_code == 0, res.output
     assert f"--workers {many}: capped at {cores()}, the cores" in " ".join(res.stderr.split())
     assert json.loads(res.stdout)["written"] == 2
+
+
+# ---------------------------------------------------------------- 5. workbook cells
+
+def _book(path, tables, cells=None, blank_after=(0, 2)):
+    """The tables as a workbook; blank rows after the header (0) and after data row 2 of every
+    sheet; ``cells`` {(sheet, measure row index, column): value} typed as given. Returns
+    {(sheet, row index): the row number the spreadsheet shows}."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    where = {}
+    for name, frame in tables.items():
+        ws = wb.create_sheet(name)
+        ws.append(list(frame.columns))
+        if 0 in blank_after:
+            ws.append([])
+        for i, row in enumerate(frame.itertuples(index=False)):
+            vals = []
+            for c, v in zip(frame.columns, row):
+                v = (cells or {}).get((name, i, c), v)
+                if isinstance(v, str):
+                    try:
+                        v = float(v) if v.strip() else None
+                    except ValueError:
+                        pass
+                vals.append(v)
+            ws.append(vals)
+            where[(name, i)] = ws.max_row
+            if i + 1 in blank_after[1:]:
+                ws.append([None])
+                ws.append([])
+    wb.save(path)
+    return where
+
+
+def test_a_time_where_a_date_belongs_is_refused_at_the_row_the_sheet_shows(tmp_path):
+    import datetime as dt
+
+    t = tiny_tables()
+    i = int(t["measures"].index[t["measures"]["measure"].eq("japan_vehicles")][0])
+    j = int(t["measures"].index[t["measures"]["measure"].eq("japan_parts")][0])
+    assert i >= 2 and j >= 2  # both after the blank rows
+    book = tmp_path / "book.xlsx"
+    where = _book(book, t, {("measures", i, "start"): dt.time(9, 30),
+                            ("measures", j, "start"): dt.datetime(2025, 9, 16, 9, 30),
+                            ("measures", 0, "rate"): "fifteen"})
+    res = runner.invoke(app, ["validate", str(book)])
+    assert res.exit_code == 2, res.output
+    text = " ".join(res.output.split())
+    # 2 blank rows above row index i: header 1, blank 2, data from 3, blank pair after index 1
+    assert where[("measures", i)] == i + 5 and where[("measures", 0)] == 3
+    assert (f"book.xlsx[measures], row {i + 5}, column start: expected a date as YYYY-MM-DD, "
+            "got '09:30:00'") in text
+    assert (f"book.xlsx[measures], row {j + 5}, column start: expected a date as YYYY-MM-DD, "
+            "got '2025-09-16 09:30:00'") in text
+    assert "book.xlsx[measures], row 3, column rate: expected a finite number, got 'fifteen'" \
+        in text
+    ex = runner.invoke(app, ["exposure", str(book), "--json"])
+    assert ex.exit_code == 2 and "unexpected" not in ex.output
+    # the same workbook with the dates as dates: valid, and the blank rows change no number
+    good = tmp_path / "good.xlsx"
+    _book(good, t, {("measures", i, "start"): dt.datetime(2025, 9, 16)})
+    folder = write_tables(t, tmp_path / "csv")
+    a = runner.invoke(app, ["exposure", str(good), "--json"])
+    b = runner.invoke(app, ["exposure", str(folder), "--json"])
+    assert a.exit_code == 0 and b.exit_code == 0, a.output + b.output
+    rows = lambda r: json.loads(r.stdout)["rows"] if "rows" in json.loads(r.stdout) else \
+        json.loads(r.stdout)  # noqa: E731
+    assert rows(a) == rows(b)
+
+
+# ---------------------------------------------------------------- 7. exact messages
+
+def test_a_value_just_past_a_bound_is_printed_exactly(tmp_path):
+    t = tiny_tables()
+    t["measures"] = t["measures"].astype(object)
+    t["measures"].loc[t["measures"].index[0], "rate"] = "5.0000001"
+    t["fx"] = t["fx"].astype(object)
+    t["fx"].loc[t["fx"].index[0], "per_usd"] = "100000001"
+    folder = write_tables(t, tmp_path / "ds")
+    res = runner.invoke(app, ["validate", str(folder)])
+    assert res.exit_code == 2
+    text = " ".join(res.output.split())
+    assert "measures.csv, row 2, column rate: 5.0000001 is outside 0 to 5" in text
+    assert "fx.csv, row 2, column per_usd: 100000001 is outside 0.0001 to 1e+08" in text
+    assert "5 is outside 0 to 5" not in text.replace("5.0000001 is outside", "")
+
+
+def test_output_failures_are_blamed_on_the_output(tmp_path):
+    import subprocess
+    import sys
+
+    data = write_tables(tiny_tables(), tmp_path / "ds")
+    cmd = [sys.executable, "-m", "autoalliance.cli.main"]
+    for args in (["exposure", str(data)], ["exposure", str(data), "--json"],
+                 ["validate", str(data)]):
+        with open("/dev/full", "w") as full:
+            r = subprocess.run(cmd + args, stdout=full, stderr=subprocess.PIPE, text=True)
+        assert r.returncode == 2, r.stderr
+        assert r.stderr.strip().replace("\n", " ").startswith(
+            "error: cannot write the output (standard output): No space left on device"), \
+            r.stderr
+        assert str(data) not in r.stderr and "Exception ignored" not in r.stderr
+    r = subprocess.run(" ".join(cmd + ["exposure", str(data), "--json"]) + " >&-", shell=True,
+                       stderr=subprocess.PIPE, text=True)
+    assert r.returncode == 2 and "standard output is closed" in r.stderr, r.stderr
+    assert "unexpected error" not in r.stderr
+
+
+def test_scenario_dates_a_dataset_cannot_hold_are_named(tmp_path):
+    data = write_tables(tiny_tables(), tmp_path / "ds")
+    cases = {
+        "name: far\noverrides:\n  measures:\n    set:\n      - where: {measure: japan_vehicles}"
+        "\n        values: {end: 9999-12-31}\n":
+            "far.yaml, line 6, key overrides.measures.set[0].values: end: 9999-12-31 is outside "
+            "1900-01-01 to 2199-12-31, the dates a dataset holds",
+        "name: far\noverrides:\n  measures:\n    add:\n      - {measure: x, start: 1066-10-14}\n":
+            "far.yaml, line 5, key overrides.measures.add: row 1, start: 1066-10-14 is outside",
+        "name: far\nfx_paths:\n  - currency: JPY\n    points: {9999-12-31: 150}\n":
+            "far.yaml, line 4, key fx_paths[0].points: date: 9999-12-31 is outside",
+    }
+    for text, want in cases.items():
+        (tmp_path / "far.yaml").write_text(text)
+        res = runner.invoke(app, ["exposure", str(data), "--scenario",
+                                  str(tmp_path / "far.yaml")])
+        assert res.exit_code == 2, res.output
+        out = " ".join(res.output.split())
+        assert want in out and "Cannot cast" not in out, out
+
+
+def test_monte_carlo_interrupt_counts_every_run_stored(tmp_path, monkeypatch):
+    data, f = _scenario_set(tmp_path)
+    f.write_text(yaml.safe_dump({"set": "m", "stages": ["exposure"], "fiscal_years": [2025],
+                                 "scenarios": [{"name": "a"}],
+                                 "montecarlo": {"samples": 6, "start": "2025-10-01",
+                                                "quarters": 1}}))
+    real = Store.write
+    seen = []
+
+    def write_or_interrupt(self, rec):
+        if len(seen) == 3:
+            raise KeyboardInterrupt  # Ctrl-C with three runs stored
+        real(self, rec)
+        seen.append(rec.run_key)
+
+    monkeypatch.setattr(Store, "write", write_or_interrupt)
+    res = runner.invoke(app, ["montecarlo", str(f), "--dataset", str(data), "--store",
+                              str(tmp_path / "r.duckdb")])
+    monkeypatch.undo()
+    assert res.exit_code == 130, res.output
+    stored = Store(tmp_path / "r.duckdb").runs()
+    assert len(stored) == 3
+    assert "interrupted: 3 run(s) written to the store, 3 not done" in \
+        " ".join(res.output.split())

@@ -46,6 +46,36 @@ def _inputs(kwargs: dict) -> str:
     return ", ".join(named)
 
 
+def _printing(e: BaseException) -> bool:
+    """Whether ``e`` was raised while printing (inside rich's console or a write to stdout)."""
+    tb = e.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith(os.path.join("rich", "console.py")) or \
+                code.co_name in ("_flush_stdout", "print_json", "print_csv"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _flush_stdout() -> None:
+    sys.stdout.flush()
+
+
+def _stdout_broken() -> bool:
+    """Whether standard output cannot take what is written to it (a full disk, /dev/full, a
+    closed pipe): what is left in its buffer fails to flush."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        try:  # what is left is dropped, so the interpreter's own flush at exit stays quiet
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return True
+    return False
+
+
 def _explain(e: BaseException, kwargs: dict) -> str | None:
     """One line for an error from outside the package's own checks (None: not one we know)."""
     import duckdb
@@ -53,6 +83,10 @@ def _explain(e: BaseException, kwargs: dict) -> str | None:
 
     where = _inputs(kwargs)
     about = f" (reading {where})" if where else ""
+    if isinstance(e, OSError) and not e.filename and (_printing(e) or _stdout_broken()):
+        _stdout_broken()  # drop what is left, so the exit is quiet
+        return (f"cannot write the output (standard output): {e.strerror or e}; the command's "
+                "inputs are fine")
     if isinstance(e, OSError):
         name = e.filename or where or "a file"
         what = e.strerror or str(e) or type(e).__name__
@@ -137,8 +171,15 @@ def handles_errors(fn):
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
+        if sys.stdout is None or getattr(sys.stdout, "closed", False):
+            err_console.print("[bold red]error:[/] standard output is closed (>&-): nothing "
+                              "could be printed; redirect it to a file or /dev/null instead",
+                              highlight=False)
+            raise typer.Exit(2)
         try:
-            return fn(*args, **kwargs)
+            out = fn(*args, **kwargs)
+            _flush_stdout()  # a full disk or /dev/full fails here, inside the handler
+            return out
         except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit):
             raise
         except AutoallianceError as e:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -72,10 +73,20 @@ def _read_csv(file: Path) -> pd.DataFrame:
 
 
 def _cell_text(v) -> str:
+    """A workbook cell as the text a CSV would hold. A date is YYYY-MM-DD; a time of day keeps
+    its time (09:30:00, or 2025-04-01 09:30:00 with a date), so a date column refuses it with
+    the cell named instead of reading 1900-01-01 or dropping the hour."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d") if v.time() == dt.time(0) and v.tzinfo is None else \
+            v.isoformat(sep=" ")
+    if isinstance(v, dt.time):
+        return v.isoformat()
+    if isinstance(v, dt.timedelta):  # a duration cell ([h]:mm)
+        return f"{v}"
     if hasattr(v, "strftime"):
         return v.strftime("%Y-%m-%d")
     if isinstance(v, float) and v.is_integer():
@@ -178,17 +189,20 @@ def _read_tables(path: Path) -> dict[str, RawTable]:
         for title, sheet_rows in sheets.items():
             if title.startswith("_") or title == SUMMARY_SHEET:  # notes and summary sheets
                 continue
-            rows = [[_cell_text(v) for v in r] for r in sheet_rows]
-            rows = [r for r in rows if any(c != "" for c in r)] if rows else []
+            # (row number as the spreadsheet shows it, cells): blank rows are skipped but
+            # counted, so a message names the row the user sees
+            rows = [(n, [_cell_text(v) for v in r]) for n, r in enumerate(sheet_rows, start=1)]
+            rows = [(n, r) for n, r in rows if any(c != "" for c in r)]
             label = f"{path.name}[{title}]"
             if not rows:
                 raws[title] = RawTable(pd.DataFrame(), label)
                 continue
-            header = [c for c in rows[0]]
+            header_row, header = rows[0][0], list(rows[0][1])
             while header and header[-1] == "":
                 header.pop()
-            body = [r[: len(header)] + [""] * (len(header) - len(r)) for r in rows[1:]]
-            raws[title] = RawTable(pd.DataFrame(body, columns=header, dtype=str), label)
+            body = [r[: len(header)] + [""] * (len(header) - len(r)) for _, r in rows[1:]]
+            raws[title] = RawTable(pd.DataFrame(body, columns=header, dtype=str), label,
+                                   first_row=header_row + 1, rows=[n for n, _ in rows[1:]])
         return raws
     if path.is_symlink() and not path.exists():
         raise DatasetError([Problem(str(path), 0, "", "a link to a dataset that does not "

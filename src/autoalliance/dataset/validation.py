@@ -32,6 +32,16 @@ _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
 
 
+def exact(v) -> str:
+    """A number as short as ``:g`` writes it when that is exactly the value, else every digit
+    (so 5.0000001 is never printed as 5 next to a bound of 5)."""
+    f = float(v)
+    short = f"{f:g}"
+    if not np.isfinite(f) or float(short) == f:
+        return short
+    return str(int(f)) if f.is_integer() else repr(f)
+
+
 @dataclass
 class RawTable:
     """A table as read: every cell a string, with where it came from."""
@@ -39,8 +49,11 @@ class RawTable:
     frame: pd.DataFrame
     file: str  # label used in messages: "plants.csv" or "data.xlsx[plants]"
     first_row: int = 2  # row number of the first data row (header is row 1)
+    rows: list[int] | None = None  # a workbook's: each data row's number in the sheet
 
     def row_number(self, index: int) -> int:
+        if self.rows is not None and 0 <= int(index) < len(self.rows):
+            return self.rows[int(index)]
         return self.first_row + int(index)
 
 
@@ -63,7 +76,7 @@ def _convert_column(raw: RawTable, name: str, spec: pd.Series, problems: list[Pr
         bad = ~empty & (values.isna() | ~np.isfinite(values.fillna(0.0)))
         report(bad, lambda v: f"expected a finite number, got {v!r}")
         huge = ~empty & ~bad & (values.abs() > MAGNITUDE_MAX)
-        report(huge, lambda v: f"{float(v):g} is beyond the largest magnitude a table may hold "
+        report(huge, lambda v: f"{exact(v)} is beyond the largest magnitude a table may hold "
                f"({MAGNITUDE_MAX:g})")
         bad = bad | huge
         if typ == "int":
@@ -111,16 +124,18 @@ def _check_column(raw: RawTable, name: str, check: str, values: pd.Series, typed
         report(~values.isin(allowed), lambda v: f"{v!r} is not one of {', '.join(allowed)}")
     elif kind == "range":
         lo, hi = (float(x) for x in arg.split(":"))
-        report((values < lo) | (values > hi), lambda v: f"{v:g} is outside {lo:g} to {hi:g}")
+        report((values < lo) | (values > hi), lambda v: f"{exact(v)} is outside {exact(lo)} to "
+               f"{exact(hi)}")
     elif kind == "ge":
         lo = float(arg)
-        report(values < lo, lambda v: f"{v:g} is negative" if lo == 0 else f"{v:g} is below {lo:g}")
+        report(values < lo, lambda v: f"{exact(v)} is negative" if lo == 0 else
+               f"{exact(v)} is below {exact(lo)}")
     elif kind == "le":
         hi = float(arg)
-        report(values > hi, lambda v: f"{v:g} is above {hi:g}")
+        report(values > hi, lambda v: f"{exact(v)} is above {exact(hi)}")
     elif kind == "gt":
         lo = float(arg)
-        report(values <= lo, lambda v: f"{v:g} must be greater than {lo:g}")
+        report(values <= lo, lambda v: f"{exact(v)} must be greater than {exact(lo)}")
     elif kind == "after":
         other = typed[arg]
         report(values < other, lambda v: f"{v:%Y-%m-%d} is before {arg}")

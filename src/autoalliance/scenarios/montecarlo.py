@@ -243,7 +243,7 @@ def run_montecarlo(fp: Footprint, sset: ScenarioSet, mc: MonteCarloSpec | None =
 def _run(fp, sset, mc, store, settings, workers, cluster, resume, on_start, on_result,
          on_estimate, pool) -> MonteCarloResult:
     from autoalliance.scenarios.store import Store
-    from autoalliance.scenarios.sweep import sweep
+    from autoalliance.scenarios.sweep import SweepInterrupted, sweep
 
     draws = sample_scenarios(fp, sset, mc)
     if store is None:
@@ -259,13 +259,19 @@ def _run(fp, sset, mc, store, settings, workers, cluster, resume, on_start, on_r
     if len(draws) > 1:
         if on_estimate is not None and report.written:
             on_estimate(report.seconds, len(draws) - 1)
-        rest = sweep(fp, draws[1:], store, workers=workers,
-                     on_start=started(report.skipped + report.written + report.failed),
-                     executor=pool, **kw)
-        rest.run_keys = report.run_keys + rest.run_keys
-        for name in ("total", "written", "skipped", "failed", "seconds"):
-            setattr(rest, name, getattr(rest, name) + getattr(report, name))
-        report = rest
+        def with_first(rest):  # the counts of both sweeps: the first sample is a run too
+            rest.run_keys = report.run_keys + rest.run_keys
+            for name in ("total", "written", "skipped", "failed", "seconds"):
+                setattr(rest, name, getattr(rest, name) + getattr(report, name))
+            return rest
+
+        try:  # written counts every run stored, failed ones included
+            rest = sweep(fp, draws[1:], store, workers=workers,
+                         on_start=started(report.skipped + report.written),
+                         executor=pool, **kw)
+        except SweepInterrupted as e:
+            raise SweepInterrupted(with_first(e.report)) from None
+        report = with_first(rest)
     m = store.metrics(report.run_keys)
     q, p = summarise(m)
     return MonteCarloResult(draws, m, q, p, report)

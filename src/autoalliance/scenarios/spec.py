@@ -41,6 +41,20 @@ MAX_SEED = MAX_WHOLE  # Monte Carlo seed: 0 to this (numpy's SeedSequence takes 
 MAX_QUARTERS = 400  # Monte Carlo quarters
 
 
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)  # as a dataset's dates
+
+
+def _dates_in_range(values: dict) -> dict:
+    """Refuse a date a dataset cannot hold (validation.FIRST_DATE..LAST_DATE), naming the
+    column, before pandas fails on it ("Cannot cast ... to unit='ns'")."""
+    for k, v in values.items():
+        for d in (v if isinstance(v, list) else [v]):
+            if isinstance(d, dt.date) and not FIRST_DATE <= d <= LAST_DATE:
+                raise ValueError(f"{k}: {d:%Y-%m-%d} is outside {FIRST_DATE:%Y-%m-%d} to "
+                                 f"{LAST_DATE:%Y-%m-%d}, the dates a dataset holds")
+    return values
+
+
 def _many(item, limit: int = MAX_LIST):
     return Annotated[list[item], Field(max_length=limit)]
 TableName = Literal[tuple(schemas())]  # type: ignore[valid-type]  (the tables, from schema/)
@@ -90,6 +104,8 @@ class SetOp(_Model):
     where: dict[str, Cell | _many(Cell)] = Field(default_factory=dict)
     values: dict[str, Cell]
 
+    _dates = field_validator("where", "values")(classmethod(lambda cls, v: _dates_in_range(v)))
+
 
 class ScaleOp(_Model):
     """Multiply a numeric column of the matching rows by ``factor`` (0.9 = 10% less)."""
@@ -97,6 +113,8 @@ class ScaleOp(_Model):
     where: dict[str, Cell | _many(Cell)] = Field(default_factory=dict)
     column: str
     factor: float = Field(ge=0)
+
+    _dates = field_validator("where")(classmethod(lambda cls, v: _dates_in_range(v)))
 
 
 class TableOverride(_Model):
@@ -113,6 +131,16 @@ class TableOverride(_Model):
     scale: _many(ScaleOp) = Field(default_factory=list)
     add: _many(dict[str, Cell], MAX_ROWS) = Field(default_factory=list)
 
+    @field_validator("replace", "remove", "add")
+    @classmethod
+    def _row_dates(cls, v):
+        for i, row in enumerate(v or []):
+            try:
+                _dates_in_range(row)
+            except ValueError as e:
+                raise ValueError(f"row {i + 1}, {e}") from None
+        return v
+
 
 class FxPath(_Model):
     """A path of one currency's rate to the USD: from each date on, ``per_usd`` units a dollar
@@ -126,6 +154,7 @@ class FxPath(_Model):
     def _positive(cls, v: dict[dt.date, float]) -> dict[dt.date, float]:
         if not v:
             raise ValueError("give at least one date: rate point")
+        _dates_in_range({"date": list(v)})
         for d, r in v.items():
             if not r > 0:
                 raise ValueError(f"rate on {d} must be greater than 0, got {r}")
@@ -224,7 +253,8 @@ class DemandNoise(_Model):
 class MonteCarloSpec(_Model):
     samples: int = Field(default=100, ge=1, le=MAX_SAMPLES)
     seed: int = Field(default=0, ge=0, le=MAX_SEED)
-    start: dt.date | None = None  # None: the first day of the dataset's default horizon
+    start: dt.date | None = Field(default=None, ge=FIRST_DATE, le=LAST_DATE)  # None: the
+    # first day of the dataset's default horizon
     quarters: int = Field(default=8, ge=1, le=MAX_QUARTERS)
     regime: RegimeSpec | None = None
     fx: list[FxWalk] = Field(default_factory=list)
