@@ -425,16 +425,6 @@ def main() -> None:  # pragma: no cover - exercised by the browser tests
         gs = rd.tables["gain_split"]
         st.metric("Alliance gain over the plan horizon",
                   f"${gs['alliance_gain_usd'].iloc[0] / 1e9:,.3f}B")
-    if rd.has("recommended_deal"):
-        deal = rd.tables["recommended_deal"]
-        st.subheader(f"Recommended deal: the {deal['rule'].iloc[0]} split")
-        st.dataframe(deal[["company", "standalone_usd", "allocation_usd", "gain_usd",
-                           "marginal_contribution_usd"]], hide_index=True)
-        for why in deal["reason"]:
-            st.markdown(f"- {why}")
-        if rd.has("recommended_fees"):
-            st.caption("Fees (USD a unit) and lump sums that deliver it (USD)")
-            st.dataframe(rd.tables["recommended_fees"], hide_index=True)
     if rd.has("deal_thresholds"):
         st.caption("Where the recommended deal stops paying: the lever's value (factor x "
                    "today) at which each partner's gain crosses zero")
