@@ -22,7 +22,7 @@ class Settings:
     mip_rel_gap: float = 1e-6
     time_limit_s: float = 120.0
     solver: str = "highs"
-    ir_margin_usd: float = 1.0  # each partner must gain at least this much (tried first)
+    ir_margin_usd: float = 1000.0  # each partner must gain at least this (tried first; >= $1,000)
     balance_fees: bool = True  # alliance: fees that maximise the smallest gain (same plan)
 
     def __post_init__(self):

@@ -561,8 +561,9 @@ def cold_value(inst: PlanInstance, coalition, floors, fixed=None) -> tuple[bool 
     """The answer a cold build gives for a variant of ``inst``: whether it has a plan (None:
     stopped at the time limit), and its objective (million USD). Built from the coalition's
     own plan inputs (``build_inputs`` on the instance's footprint) as a new linopy model
-    solved by linopy's own HiGHS hand-off; when the footprint is not known, or columns are ``fixed`` (a deal's commitments), a new instance
-    of the same inputs solved once, with nothing carried from an earlier solve."""
+    solved by linopy's own HiGHS hand-off; when the footprint is not known, or columns are
+    ``fixed`` (a deal's commitments), a new instance of the same inputs solved once, with
+    nothing carried from an earlier solve."""
     companies = list(inst.d.companies) if coalition is None else \
         [c for c in inst.d.companies if c in set(coalition)]
     floors = {c: v for c, v in (floors or {}).items() if c in set(companies)}

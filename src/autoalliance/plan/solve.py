@@ -31,6 +31,18 @@ from autoalliance.plan.result import PlanResult, Solution, assemble, profit_by_c
 
 MODES = ("standalone", "alliance")
 
+FEASIBILITY_TOL = 1e-6  # HiGHS's primal feasibility tolerance, in model units (million USD)
+IR_MARGIN_MIN_USD = 1000 * FEASIBILITY_TOL * MONEY  # $1,000: a thousand times what a row may miss
+
+
+def ir_margin(settings: Settings) -> float:
+    """The gain (USD) each partner of an alliance plan must make over its standalone profit,
+    tried first: ``settings.ir_margin_usd``, at least ``IR_MARGIN_MIN_USD`` when positive. A
+    row of the model may miss its bound by the solver's tolerance ($1 in model units of $1M), so
+    a smaller margin would not be enforced (yen_weak left Mitsubishi at a gain of 0 with $1)."""
+    m = float(settings.ir_margin_usd)
+    return max(m, IR_MARGIN_MIN_USD) if m > 0 else m
+
 
 def _run(m, settings: Settings) -> str:
     if settings.solver != "highs":
@@ -212,7 +224,7 @@ def plan(fp: Footprint, mode: str = "alliance", horizon: tuple[int, int] | None 
     if linked.empty:  # no option between the partners: the alliance is each firm alone
         return _warned(each_alone(), inst)
     d = d_all if list(d_all.companies) == companies else build_inputs(fp, companies, settings)
-    margin = settings.ir_margin_usd
+    margin = ir_margin(settings)
     try:
         sol = solve_on(inst, d, settings, {c: v + margin for c, v in standalone.items()})
     except InfeasiblePlan:
