@@ -367,7 +367,7 @@ class Book:
             var = parts.get(name)
             if var is None:
                 continue
-            self.coords[name] = {k: var.coords[k].values for k in var.dims}
+            self.coords[name] = {k: pd.Index(var.coords[k].values) for k in var.dims}
             lookup.append((name, var.labels.values.ravel()))
         top = max([int(lab.max()) for _, lab in lookup if lab.size] + [0]) + 1
         fam = np.full(top, -1)
@@ -392,11 +392,17 @@ class Book:
         from scipy.sparse import csr_matrix
 
         self.A = {}
+        sign = np.repeat([ACCOUNTS[line] for line in self.lines], n_comp)
+        fold = csr_matrix((sign, (np.tile(np.arange(n_comp), len(self.lines)),
+                                  np.arange(len(const)))), shape=(n_comp, len(const)))
+        self.profit = {}  # per family: each company's profit as a row (the signed lines)
         for k, (name, lab) in enumerate(lookup):
             sel = fam[vars_] == k
             self.A[name] = csr_matrix((coeffs[sel] * MONEY, (rows[sel], pos[vars_[sel]])),
                                       shape=(len(const), lab.size))
+            self.profit[name] = (fold @ self.A[name]).tocsr()
         self.const = const * MONEY
+        self.profit_const = fold @ self.const
 
     def _vector(self, name: str, values: xr.DataArray | None, scale: float) -> np.ndarray:
         coords = self.coords[name]
@@ -404,9 +410,8 @@ class Book:
         if values is None:
             return np.zeros(n)
         dims = list(coords)
-        same = (list(values.dims) == dims and all(
-            len(values.coords[k]) == len(coords[k])
-            and (values.coords[k].values == coords[k]).all() for k in dims))
+        same = list(values.dims) == dims and all(
+            values.get_index(k).equals(coords[k]) for k in dims)
         if not same:  # a solution restricted or widened to other labels: missing ones are 0
             values = values.transpose(*dims).reindex(
                 {k: coords[k] for k in dims}, fill_value=0.0)
@@ -414,12 +419,25 @@ class Book:
 
     def evaluate(self, solution) -> pd.DataFrame:
         """The accounts of ``solution`` (a Solution of this model's labels, or of a coalition's
-        restricted or widened ones): company x line, USD."""
+        restricted or widened ones): company x line, USD, and ``profit``."""
         total = self.const.copy()
+        profit = self.profit_const.copy()
         for name, A in self.A.items():
-            total += A @ self._vector(name, getattr(solution, name, None), FAMILIES[name])
-        return pd.DataFrame(total.reshape(len(self.lines), len(self.companies)).T,
-                            index=pd.Index(self.companies, name="company"), columns=self.lines)
+            v = self._vector(name, getattr(solution, name, None), FAMILIES[name])
+            total += A @ v
+            profit += self.profit[name] @ v
+        out = pd.DataFrame(total.reshape(len(self.lines), len(self.companies)).T,
+                           index=pd.Index(self.companies, name="company"), columns=self.lines)
+        out["profit"] = profit
+        return out
+
+    def profits(self, solution) -> np.ndarray:
+        """Each company's profit (USD, in ``companies`` order): one sparse row per company and
+        family times the solution's values."""
+        profit = self.profit_const.copy()
+        for name, A in self.profit.items():
+            profit += A @ self._vector(name, getattr(solution, name, None), FAMILIES[name])
+        return profit
 
 
 def define_plan(m: linopy.Model, d: PlanInputs, max_lost_share: float = 1.0) -> dict:

@@ -18,7 +18,7 @@ import xarray as xr
 from autoalliance.dataset.footprint import Footprint
 from autoalliance.encoding import records
 from autoalliance.plan.data import PlanInputs, Settings
-from autoalliance.plan.model import ACCOUNTS, FAMILIES, Book
+from autoalliance.plan.model import FAMILIES, Book
 from autoalliance.trade.exposure import current_flows
 
 
@@ -39,9 +39,7 @@ class Solution:
 
     def accounts(self) -> pd.DataFrame:
         """Each company's accounts (company x line of ``ACCOUNTS``, USD) and ``profit``."""
-        acc = self.book.evaluate(self)
-        acc["profit"] = sum(sign * acc[line] for line, sign in ACCOUNTS.items())
-        return acc
+        return self.book.evaluate(self)
 
     def arrays(self) -> dict:
         """The solution's value arrays by family (no book, no objective)."""
@@ -190,9 +188,10 @@ def company_accounts(d: PlanInputs, s: Solution) -> pd.DataFrame:
 
 
 def profit_by_company(d: PlanInputs, s: Solution) -> dict[str, float]:
-    """Each firm's profit in a solved plan (USD)."""
-    p = company_accounts(d, s)["profit"]
-    return {c: float(v) for c, v in p.items()}
+    """Each firm's profit in a solved plan (USD): its row of the model's profit times the
+    solution (``Book.profits``)."""
+    got = dict(zip(s.book.companies, s.book.profits(s).tolist()))
+    return {c: float(got.get(c, 0.0)) for c in d.companies}
 
 
 FLOW_COLUMNS = ["company", "nameplate", "plant", "plant_company", "market", "fiscal_year",
