@@ -14,7 +14,7 @@ from test_plan_quota import uk_sedan
 from autoalliance.plan import Settings, build_inputs, default_partners, solve_inputs
 from autoalliance.plan.instance import PlanInstance
 from autoalliance.plan.model import ACCOUNTS, MONEY, build_model
-from autoalliance.plan.result import assemble, company_accounts
+from autoalliance.plan.result import assemble, company_accounts, profit_by_company
 from autoalliance.plan.testing import YEARS, tiny_alliance
 
 REL = 1e-9
@@ -50,6 +50,9 @@ def _check(d, sol):
     # the objective (the solver's, in million USD) is the sum of the accounts
     assert acc["profit"].sum() == pytest.approx(sol.objective * MONEY, rel=REL, abs=1.0)
     assert (acc["profit"] - sum(s * acc[k] for k, s in ACCOUNTS.items())).abs().max() < 1e-6
+    # each company's profit row (Book.profits) gives the same
+    rows = profit_by_company(d, sol)
+    assert max(abs(rows[c] - acc.at[c, "profit"]) for c in d.companies) < 1e-6
     # the slow twin: the same money by pandas arithmetic on the inputs
     twin = accounts_by_arithmetic(d, sol)[acc.columns]
     scale = max(1.0, float(acc.abs().to_numpy().max()))
