@@ -114,12 +114,7 @@ def test_standalone_and_game_agree_with_a_hand_milp(tmp_path):
     assert res.options_taken == ["cb"]
 
 
-WARM_BUG = pytest.mark.xfail(reason="a warm re-solve returns a smaller coalition's plan as "
-                              "optimal (issue 19 item 1); passes once the re-solves start cold",
-                              strict=False)
-
-
-@pytest.mark.parametrize("units", [30000, pytest.param(80000, marks=WARM_BUG), 150000])
+@pytest.mark.parametrize("units", [30000, 80000, 150000])
 def test_an_alliance_that_changes_no_flow_gains_nothing(tmp_path, units):
     """With the option too dear to take, the alliance's best plan ships the standalone flows,
     and its value is exactly the standalone values' sum: no gain from the quota alone (each firm
