@@ -57,7 +57,8 @@ def _company_rows(c: str, currency: str = "JPY", fy_start: int = 4,
                 else f"Fiscal year starting in month {fy_start}; reporting currency {currency}. ")
     return {
         "companies": [dict(company=c, name=c.replace("_", " ").title(), currency=currency,
-                           fiscal_year_start_month=fy_start, supplier_pass_through=0.8,
+                           fiscal_year_start_month=fy_start, home_country=home,
+                           supplier_pass_through=0.8,
                            offset_to_suppliers=0.0, source="",
                            assumption=EXAMPLE + fy_words +
                            "Default method: suppliers pass on 0.8 of the duty on parts they "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from autoalliance.dataset.footprint import Footprint
@@ -205,7 +206,12 @@ def _perturbations(fp: Footprint) -> dict[str, tuple]:
     plants = fp.plants.set_index("plant")["country"]
     imported = c["plant"].map(plants).ne("US")
     usmca = c["usmca_qualifying"].astype(bool)
-    japan_lanes = fp.sourcing[fp.sourcing["plant"].map(plants).eq("JP")]["nameplate"].unique()
+    home = home_countries(fp)
+    np_company = fp.nameplates.set_index("nameplate")["company"]
+    src = fp.sourcing
+    at_home = src["plant"].map(plants).eq(src["nameplate"].map(np_company).map(home))
+    home_lanes = src[at_home]["nameplate"].unique()
+    currencies = sorted(set(fp.companies["currency"]) - {"USD"})
 
     def cv(f):
         return {"costs": c.assign(customs_value_usd=c["customs_value_usd"].where(
@@ -218,12 +224,17 @@ def _perturbations(fp: Footprint) -> dict[str, tuple]:
     def parts(f):
         return {"parts_content": pc.assign(share=pc["share"] * f)}
 
-    def yen(step):
-        return {"fx": fx.assign(per_usd=fx["per_usd"].where(fx["currency"].ne("JPY"),
-                                                            fx["per_usd"] + step))}
+    def currency(sign):
+        """Each company currency by 5 yen, or 1/30 of its mean rate (5 yen at 150) if not yen."""
+        per = fx["per_usd"].copy()
+        for cur in currencies:
+            mine = fx["currency"].eq(cur)
+            step = 5.0 if cur == "JPY" else float(fx.loc[mine, "per_usd"].mean()) / 30.0
+            per = per.where(~mine, per + sign * step)
+        return {"fx": fx.assign(per_usd=per)}
 
-    def japan(f):
-        return {"demand": d.assign(units=d["units"].where(~d["nameplate"].isin(japan_lanes),
+    def at_home_units(f):
+        return {"demand": d.assign(units=d["units"].where(~d["nameplate"].isin(home_lanes),
                                                           d["units"] * f))}
 
     comp, law = fp.companies, fp.measures
@@ -273,9 +284,26 @@ def _perturbations(fp: Footprint) -> dict[str, tuple]:
                                                                              steel(200.0)),
         "US content of USMCA vehicles +/-0.10": (usc(0.10), usc(-0.10)),
         "imported parts shares of US plants -/+20%": (parts(0.8), parts(1.2)),
-        "USD/JPY -/+5 yen": (yen(-5), yen(5)),
-        "units of nameplates built in Japan -/+10%": (japan(0.9), japan(1.1)),
+        f"{'/'.join(currencies) or 'company currency'} per USD -/+5 yen "
+        "(another currency: -/+1/30 of its rate)": (currency(-1), currency(1)),
+        "units built in the company's home country -/+10%": (at_home_units(0.9),
+                                                              at_home_units(1.1)),
     }
+
+
+def home_countries(fp: Footprint) -> pd.Series:
+    """Each company's home country: ``companies.home_country``, or where most of its vehicle plants outside the markets it
+    sells in are (ties: the first in alphabetical order); the sensitivity's "built at home"
+    step follows it."""
+    p = fp.plants[fp.plants["kind"].eq("vehicle")] if "kind" in fp.plants else fp.plants
+    p = p[~p["country"].isin(set(fp.demand["market"]))]
+    counts = p.groupby(["company", "country"]).size().reset_index(name="n")
+    counts = counts.sort_values(["company", "n", "country"], ascending=[True, False, True])
+    most = counts.drop_duplicates("company").set_index("company")["country"]
+    c = fp.companies
+    stated = (c.set_index("company")["home_country"].replace("", np.nan)
+              if "home_country" in c else pd.Series(np.nan, index=c["company"]))
+    return stated.combine_first(most).reindex(c["company"])
 
 
 def sensitivity(fp: Footprint, fiscal_year: int | None = None) -> pd.DataFrame:

@@ -215,7 +215,7 @@ for c, name, src in [
     ("mitsubishi", "Mitsubishi Motors Corporation", cite("T13")),
 ]:
     add("companies", company=c, name=name, currency="JPY", fiscal_year_start_month=4,
-        supplier_pass_through=0.8, offset_to_suppliers=0.0,
+        home_country="JP", supplier_pass_through=0.8, offset_to_suppliers=0.0,
         source=src + " | " + cite("B_NIKKEI_PASS", "B_LEAR", "B_ITT_IOR", "B_AACB"),
         assumption="Fiscal year April-March (FY2025 = Apr 2025-Mar 2026), as the FY tariff figures in the source are stated for the year to March 2026; reporting currency JPY. "
                    "SUPPLIER PASS-THROUGH 0.8: the Nikkei survey's share of major Japanese parts makers passing the duty on (or preparing to), read as the share of suppliers' duty that reaches the automaker; Lear's near-full recovery bounds it above (1.0). No company figure. "
