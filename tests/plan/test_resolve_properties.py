@@ -216,3 +216,32 @@ def test_random_overrides_horizons_and_partners_on_one_instance(tiny, variants, 
         cold = Cold(var, s)
         for c in data.draw(st.permutations(coalitions(partners))):
             assert close(in_place(inst, c), cold(c)), (v, horizon, partners, c)
+
+
+@settings(max_examples=budget(4), **HYP)
+@given(variants=st.lists(numbers, min_size=1, max_size=2))
+def test_numbers_written_in_place_equal_what_define_builds(tiny, variants):
+    """After each ``update`` the costs and coefficients inside HiGHS and the kept bounds equal a
+    fresh ``define_*`` build of the variant (``plan.testing.assert_instance_matches_build``)."""
+    from autoalliance.plan.testing import assert_instance_matches_build
+
+    s = Settings(horizon=(2026, 2027))
+    inst = PlanInstance(build_inputs(tiny, ["alpha", "beta"], s), s)
+    assert_instance_matches_build(inst)
+    for v in variants:
+        var = _variant(tiny, **v)
+        d = build_inputs(var, ["alpha", "beta"], s)
+        inst.update(d, var)
+        assert_instance_matches_build(inst, d)
+        inst.solve()  # bounds written by a solve do not change the kept numbers
+        assert_instance_matches_build(inst, d)
+
+
+def test_the_helper_names_a_number_that_differs(tiny):
+    from autoalliance.plan.testing import assert_instance_matches_build
+
+    s = Settings(horizon=(2026, 2027))
+    inst = PlanInstance(build_inputs(tiny, ["alpha", "beta"], s), s)
+    other = build_inputs(_variant(tiny, 1.0, 1.0, 2.0, 1.0, 1.0, 1.0), ["alpha", "beta"], s)
+    with pytest.raises(AssertionError, match="define_\\* builds"):
+        assert_instance_matches_build(inst, other)

@@ -162,5 +162,60 @@ def shared_quota(folder: str | Path, **kwargs) -> Footprint:
     return tiny_footprint(folder, **shared_quota_tables(**kwargs))
 
 
-__all__ = ["YEARS", "shared_quota", "shared_quota_tables", "tiny_alliance",
-           "tiny_alliance_tables"]
+def assert_instance_matches_build(inst, d=None, atol: float = 1e-12) -> None:
+    """The numbers held by a built :class:`~autoalliance.plan.instance.PlanInstance` equal what
+    the ``define_*`` functions build from plan inputs ``d`` (default: the instance's own): the
+    costs and matrix coefficients inside its HiGHS model, and the column and row bounds it
+    writes per solve (individual-rationality rows open). In the style of linopy's
+    ``assert_model_equal``; raises AssertionError naming the family, the row or column and both
+    values. For the in-place update of new numbers (``PlanInstance.update``)."""
+    import numpy as np
+    from scipy import sparse
+
+    from autoalliance.plan.instance import IR, _vectors
+    from autoalliance.plan.model import build_model
+
+    d = inst.d if d is None else d
+    m, _ = build_model(d, inst.settings.max_lost_share, {c: 0.0 for c in d.companies})
+    want = _vectors(m)
+    want.row_lo[inst.row_ir] = -np.inf
+    family = np.empty(len(want.lb), dtype=object)
+    for name, (pos, _, _) in inst._col_members.items():
+        family[pos] = name
+    rows = np.empty(len(want.row_lo), dtype=object)
+    for name in m.constraints:
+        labels = m.constraints[name].labels.values.ravel()
+        rows[np.searchsorted(inst._clabels, labels[labels >= 0])] = name
+    rows[inst.row_ir] = IR
+
+    def same(what, got, exp, names):
+        got, exp = np.asarray(got, float), np.asarray(exp, float)
+        assert got.shape == exp.shape, f"{what}: {got.shape} entries, the build has {exp.shape}"
+        with np.errstate(invalid="ignore"):  # inf - inf where both bounds are open
+            bad = np.flatnonzero(~((got == exp) | (np.abs(got - exp) <= atol)))
+        if len(bad):
+            k = bad[0]
+            raise AssertionError(f"{what} of {names[k]} (entry {k}): the instance has "
+                                 f"{got[k]!r}, define_* builds {exp[k]!r} ({len(bad)} differ)")
+
+    lp = inst.highs.getLp()
+    same("cost", lp.col_cost_, want.cost, family)
+    for what in ("lb", "ub", "row_lo", "row_hi"):
+        same(what, getattr(inst.base, what), getattr(want, what),
+             family if what in ("lb", "ub") else rows)
+    a = lp.a_matrix_
+    shape = (lp.num_row_, lp.num_col_)
+    data = (np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_))
+    held = (sparse.csc_matrix(data, shape=shape) if int(a.format_) == 1 else
+            sparse.csr_matrix(data, shape=shape)).tocoo()
+    diff = (held.tocsr() - want.A).tocoo()
+    big = np.abs(diff.data) > atol
+    if big.any():
+        r, c = diff.row[big][0], diff.col[big][0]
+        raise AssertionError(f"coefficient of {family[c]} in {rows[r]} (row {r}, column {c}): "
+                             f"the instance has {held.tocsr()[r, c]!r}, define_* builds "
+                             f"{want.A[r, c]!r} ({int(big.sum())} differ)")
+
+
+__all__ = ["YEARS", "assert_instance_matches_build", "shared_quota", "shared_quota_tables",
+           "tiny_alliance", "tiny_alliance_tables"]
