@@ -56,6 +56,7 @@ def register(app: typer.Typer) -> None:
             d = diff_datasets(fa, fb, years=fy or None, with_plan=not no_plan,
                               settings=Settings(horizon=_horizon(horizon)))
         rows = d.rows if notes else d.rows[~d.rows["notes_only"].astype(bool)]
+        cut = lambda v: v if len(str(v)) <= 60 else str(v)[:57] + "..."  # noqa: E731
         tables = {"tariff": d.tariff, "rows": d.rows}
         if d.plan is not None:
             tables |= {"plan": d.plan, "split": d.split}
@@ -70,20 +71,25 @@ def register(app: typer.Typer) -> None:
         console.print(table(f"Rows changed from {a.name} to {b.name}"
                             + ("" if notes else f" ({n_notes} with only source or assumption "
                                "text changed not shown; --notes lists them)"),
-                            rows.drop(columns=["notes_only"]), {}))
+                            rows.drop(columns=["notes_only"]).assign(
+                                before=rows["before"].map(cut), after=rows["after"].map(cut)),
+                            {}))
         bn = lambda v: money(v, 1e9, "")  # noqa: E731
         m = lambda v: money(v, 1e6, "")  # noqa: E731
         t = d.tariff[d.tariff["delta_usd"].abs() >= 0.5].copy()
-        t["fiscal_year"] = "FY" + t["fiscal_year"].astype(str)
-        console.print(table("Tariff cost: A, B and the effect of each change applied alone to A "
-                            "(all = every change; interaction = all less the sum of the tables; "
-                            "local = company currency, billions; USD millions)",
-                            t.rename(columns={"before_local": "A_local_bn",
-                                              "after_local": "B_local_bn",
-                                              "delta_local": "change_local_bn",
-                                              "delta_usd": "change_$M"}),
-                            {"A_local_bn": bn, "B_local_bn": bn, "change_local_bn": bn,
-                             "change_$M": m}))
+        if t.empty:
+            console.print("No change moves the tariff cost in the fiscal years asked.")
+        else:
+            t["fiscal_year"] = "FY" + t["fiscal_year"].astype(str)
+            console.print(table("Tariff cost: A, B and the effect of each change applied alone "
+                                "to A (all = every change; interaction = all less the sum of "
+                                "the tables; local = company currency, billions; USD millions)",
+                                t.rename(columns={"before_local": "A_local_bn",
+                                                  "after_local": "B_local_bn",
+                                                  "delta_local": "change_local_bn",
+                                                  "delta_usd": "change_$M"}),
+                                {"A_local_bn": bn, "B_local_bn": bn, "change_local_bn": bn,
+                                 "change_$M": m}))
         if d.plan is not None:
             p = d.plan[["company", "profit_usd_a", "profit_usd_b", "profit_usd_delta",
                         "gain_usd_delta", "duty_usd_delta"]]

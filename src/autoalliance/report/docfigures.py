@@ -149,8 +149,13 @@ class Figures:
             raise DocFigureError(f"figure {key!r}: {e}") from e
 
     def _latest(self) -> pd.DataFrame:
+        """Each company's latest full-year figure (quarterly and nine-month ones left out)."""
         c = self.calibration
-        return c[c["latest"].astype(bool)].set_index("company")
+        year = c["period"].astype(str).str.fullmatch(r"FY\d{4}")
+        if "metric" in c:
+            year &= c["metric"].eq("tariff_cost")
+        c = c[c["latest"].astype(bool) & year].sort_values("as_of")
+        return c.drop_duplicates("company", keep="last").set_index("company")
 
     def _fig_cal(self, rest: str) -> str:
         late = self._latest()

@@ -773,6 +773,19 @@ add("reported", company="mitsubishi", metric="tariff_cost", period="FY2025", as_
 add("reported", company="mitsubishi", metric="tariff_cost", period="FY2025", as_of="2025-08-27", value=32e9, basis="net", countermeasures="before", currency="JPY", out_of_scope_share=0.0,
     source=cite("T13", "T15"), assumption=MIT_ASM + " 'Direct' impact 32B at 15% from 1 Oct 2025 (27.5% until then, per the source); tariff payments 38.5B (a different measure, not recorded here); a further -19B from other regions is not US tariffs. Apr-Dec tariffs paid by the US unit: 37.3B.")
 
+# the quarterly and nine-month figures of the Q3 results (research/news-2026.md 1a-1c)
+NIS_Q3_SRC = "Jiji via nippon.com, news id yjj2026021201012 (12 Feb 2026); Reuters repost, globalbankingandfinance.com (12 Feb 2026); Nissan release (dubaiprnetwork, pr=190498): FY2025 tariff impact kept at 275B yen; April-December actual 232B, of which Q3 82.3B (research/news-2026.md 1a)"
+add("reported", company="nissan", metric="tariff_cost", period="FY2025-9M", as_of="2026-02-12", value=232e9, basis="net", countermeasures="before", currency="JPY", out_of_scope_share=0.0,
+    source=NIS_Q3_SRC, assumption=NIS_ASM + " Nine-month actual (April-December 2025), published with the Q3 results; gross or net is not stated, read as net like the year's figure. Kept for history (no band).")
+add("reported", company="nissan", metric="tariff_cost", period="FY2025Q3", as_of="2026-02-12", value=82.3e9, basis="net", countermeasures="before", currency="JPY", out_of_scope_share=0.0,
+    source=NIS_Q3_SRC, assumption=NIS_ASM + " Q3 alone (October-December 2025). Read as net like the year's figure. Kept for history (no band).")
+add("reported", company="honda", metric="tariff_cost", period="FY2025-9M", as_of="2026-02-10", value=289.8e9, basis="net", countermeasures="before", currency="JPY", out_of_scope_share=0.20,
+    source="MINKABU via livedoor news 30565293 (10 Feb 2026): FY2025 tariff impact forecast cut to 310B yen (from 385B); April-December 289.8B; FX assumption 148 yen per USD (research/news-2026.md 1b)",
+    assumption="Nine-month actual (April-December 2025) of the same gross-impact line as the year's figure. Kept for history (no band). " + HON_SPLIT)
+add("reported", company="mitsubishi", metric="tariff_paid", period="FY2025-9M", as_of="2026-02-05", value=37.3e9, basis="net", countermeasures="before", currency="JPY", out_of_scope_share=0.0,
+    source="japanir.jp 7211 (5 Feb 2026); livedoor news 30521369: April-December 2025 tariffs paid by the US unit 37.3B yen (research/news-2026.md 1c)",
+    assumption=MIT_ASM + " Duty paid at entry by Mitsubishi Motors North America over April-December (tariff_paid), not the hit to operating profit. Kept for history (no band).")
+
 # --------------------------------------------------------------------------
 # service parts and metals: kept empty (no per-company figure found; see README.md)
 # --------------------------------------------------------------------------
