@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/autoalliance demo
 	$(VENV)/bin/autoalliance report --out out/report.html
+	$(VENV)/bin/autoalliance plan --mode alliance
+	$(VENV)/bin/autoalliance share
 
 test: $(STAMP)
 	$(PY) -m pytest

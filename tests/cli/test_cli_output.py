@@ -124,7 +124,7 @@ def test_plan_and_share_tables_uncut_and_files(ally, tmp_path):
             assert f"{c[k] / 1e6:,.1f}" in got, (k, c[k])
     assert {p.name for p in tmp_path.iterdir()} == {
         "plan.csv", "plan_options.csv", "plan_tooling.csv", "plan_utilisation.csv",
-        "plan_moves.csv"}
+        "plan_moves.csv", "plan_landed.csv"}
     written = pd.read_csv(tmp_path / "plan.csv")
     assert written["profit_usd"].tolist() == pytest.approx(
         [c["profit_usd"] for c in js["companies"]])
@@ -222,3 +222,16 @@ def test_robust_table_uncut(ally, tmp_path):
         assert s["scenario"][:10] in r.stdout.replace("\n", "")
         for k in ("perfect_foresight_usd", "robust_usd", "base_plan_usd", "robust_regret_usd"):
             assert f"{s[k] / 1e6:,.1f}" in got, k
+
+
+def test_csv_has_no_float_noise_and_exposure_takes_one_year():
+    import pandas as pd
+
+    from autoalliance.cli.output import without_float_noise
+    from autoalliance.dataset.footprint import load_footprint
+    from autoalliance.trade.exposure import exposure
+
+    f = without_float_noise(pd.DataFrame({"units": [315973.99999999994, 2.5], "n": [1, 2]}))
+    assert f.to_csv(index=False).splitlines()[1] == "315974.0,1"
+    fp = load_footprint(None)
+    pd.testing.assert_frame_equal(exposure(fp, 2025), exposure(fp, [2025]))

@@ -269,7 +269,19 @@ def print_csv(frame: pd.DataFrame) -> None:
     """The table as CSV on stdout (raw numbers; formula-like text neutralised)."""
     from autoalliance.report.excel import neutralise_frame
 
-    sys.stdout.write(neutralise_frame(frame).to_csv(index=False))
+    sys.stdout.write(neutralise_frame(without_float_noise(frame)).to_csv(index=False))
+
+
+def without_float_noise(frame: pd.DataFrame, digits: int = 6) -> pd.DataFrame:
+    """Float columns rounded to ``digits`` decimals (USD and units are exact far above that):
+    315973.99999999994 is printed 315974.0."""
+    import pandas as pd
+
+    out = frame.copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].round(digits)
+    return out
 
 
 _NUMBERLIKE = re.compile(r"^[–\-+±(]?(FY)?[\d.,:/\- ]*\d[\d.,:/\-]*[%MBkx)]?( ?[A-Z]{3})?$"

@@ -535,6 +535,8 @@ def exposure(fp: Footprint, fiscal_years=None, by_month: bool = False,
         raise ValueError(f"timing must be one of {', '.join(TIMINGS)}, not {timing!r}")
     if fiscal_years is None:
         fiscal_years = [fp.base_year]
+    elif isinstance(fiscal_years, (int, np.integer)):  # exposure(fp, 2025)
+        fiscal_years = [int(fiscal_years)]
     years = sorted({int(y) for y in fiscal_years})
     entry_years = set(years)
     if timing == "sale":
