@@ -52,9 +52,11 @@ def from_run(run: dict, fy: int | None = None) -> ReportData:
         first = str(run.get("error") or "no reason stored").splitlines() or [""]
         rd.notes["run"] = f"the run failed, so it holds no results: {first[0]}"
     exp = pd.DataFrame(result.get("exposure") or [])
-    if len(exp) and not {"fiscal_year", "company", "tariff_cost_usd", "units"} <= set(exp):
-        rd.notes["exposure"] = ("the run's exposure stage lacks the per-company columns "
-                                "(fiscal_year, company, tariff_cost_usd, units)")
+    need = ["fiscal_year", "company", "units", "tariff_cost_usd", "tariff_cost_local",
+            "currency"]
+    if len(exp) and not set(need) <= set(exp):
+        rd.notes["exposure"] = (f"the run's exposure stage lacks the per-company columns "
+                                f"{', '.join(c for c in need if c not in exp)}")
     elif len(exp):
         years = sorted(int(y) for y in exp["fiscal_year"].unique())
         year = years[0] if fy is None else int(fy)
