@@ -23,7 +23,7 @@ def _settle(page):
 
 
 def _choose(page, label: str, option: str):
-    box = page.get_by_role("combobox", name=label)
+    box = page.get_by_role("combobox", name=label, exact=True)
     box.click()
     box.fill(option)
     page.get_by_role("option", name=option, exact=True).click()

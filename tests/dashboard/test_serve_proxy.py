@@ -68,3 +68,41 @@ def test_download_through_the_proxy_is_the_file(proxy, gzip_ok, name, body):
     else:
         assert encoding is None
     assert got == body
+
+
+def test_a_request_while_streamlit_starts_waits_for_it():
+    """The address is printed before Streamlit listens behind the proxy: a browser opening it at
+    once gets the page once Streamlit is up, not a 502 that never reloads (the token-mode browser
+    test on a cold machine)."""
+    import time
+
+    import tornado.httpserver
+    import tornado.web
+
+    class Page(tornado.web.RequestHandler):
+        def get(self):
+            self.write("up")
+
+    up, port = free_port(), free_port()
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+
+    def serve():
+        asyncio.set_event_loop(loop)
+        tornado.httpserver.HTTPServer(make_proxy(up, "tok")).listen(port, address="127.0.0.1")
+        # the upstream starts listening 1.5 s after the proxy
+        loop.call_later(1.5, lambda: tornado.httpserver.HTTPServer(
+            tornado.web.Application([(r"/", Page)])).listen(up, address="127.0.0.1"))
+        loop.call_soon(ready.set)
+        loop.run_forever()
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    ready.wait(10)
+    start = time.monotonic()
+    try:
+        encoding, got = _get(f"http://127.0.0.1:{port}/", gzip_ok=False)
+        assert got == b"up" and time.monotonic() - start >= 1.0
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        t.join(5)

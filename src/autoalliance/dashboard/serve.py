@@ -30,6 +30,7 @@ from autoalliance.errors import AutoallianceError
 
 COOKIE = "autoalliance_token"
 MAX_BODY = 12 * 1024 * 1024  # bytes: the upload limit plus form overhead
+UPSTREAM_WAIT_S = 120.0  # seconds a request waits for Streamlit to start listening
 HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
        "trailers", "transfer-encoding", "upgrade", "content-length", "host",
        "content-encoding"}
@@ -149,6 +150,23 @@ def make_proxy(upstream_port: int, token: str, secret: str = ""):
             out[INNER_HEADER] = secret
         return out
 
+    async def fetch_upstream(req, wait_s: float = UPSTREAM_WAIT_S):
+        """Streamlit's answer to ``req``, waiting while it is still starting (a browser opening
+        the printed address at once would otherwise get a 502 page that never reloads); None
+        if it is not listening after ``wait_s`` seconds."""
+        import asyncio
+        import time
+
+        client = tornado.httpclient.AsyncHTTPClient()
+        end = time.monotonic() + wait_s
+        while True:
+            try:
+                return await client.fetch(req, raise_error=False)
+            except OSError:  # not (yet) listening
+                if time.monotonic() >= end:
+                    return None
+                await asyncio.sleep(0.25)
+
     class WS(tornado.websocket.WebSocketHandler):
         upstream_ws = None
 
@@ -208,10 +226,8 @@ def make_proxy(upstream_port: int, token: str, secret: str = ""):
                 headers=forward_headers(self.request), body=body, follow_redirects=False,
                 decompress_response=True, allow_nonstandard_methods=True,
                 request_timeout=300)
-            client = tornado.httpclient.AsyncHTTPClient()
-            try:
-                resp = await client.fetch(req, raise_error=False)
-            except OSError:  # Streamlit not (yet) listening
+            resp = await fetch_upstream(req)
+            if resp is None:  # Streamlit did not start listening in time
                 self.set_status(502)
                 self.finish("dashboard not ready")
                 return
